@@ -1,0 +1,240 @@
+"""The one KNNOR engine: float64 arrays and parameters in, synthetic rows out.
+
+Data flows one way: neighbours -> seeds -> walk -> filter -> assemble. The
+adapters validate their input and convert it to a C-contiguous float64 matrix
+and integer class codes before calling :func:`oversample`; nothing here checks
+types. All loops run in :mod:`knnor._kernels`.
+"""
+
+import contextlib
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from joblib import effective_n_jobs
+
+from knnor._kernels import geometry
+from knnor._kernels.neighbours import brute_knn, build_kdtree, tree_knn
+from knnor._kernels.oversample import (
+    STAT_ACCEPTED,
+    STAT_ATTEMPTS,
+    STAT_FINAL_LEVEL,
+    STAT_MAX_LEVEL,
+    STAT_REJECTED_DUPLICATES,
+    STAT_REJECTED_NEIGHBOURS,
+    n_seeds_for,
+    oversample_class,
+    relaxed_params,
+)
+
+#: kd-trees lose to a scan beyond this many features.
+TREE_MAX_FEATURES = 16
+#: Attempts allowed per requested point, on top of a fixed allowance.
+ATTEMPTS_PER_POINT = 50
+ATTEMPTS_ALLOWANCE = 1000
+MAX_BATCH = 4096
+#: "auto" proportion_minority never keeps fewer than this share as seeds.
+AUTO_PROPORTION_FLOOR = 0.5
+
+
+class NeighbourIndex:
+    """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan."""
+
+    def __init__(self, data):
+        self.data = data
+        self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
+        # The brute path still passes a (tiny) tree so kernels keep one signature.
+        self.tree = build_kdtree(data if self.use_tree else data[:1])
+
+    def knn(self, queries, k, exclude_self=False):
+        """(squared distances, indices) of the k nearest rows, (dist, index) order."""
+        if self.use_tree:
+            return tree_knn(self.data, self.tree, queries, k, exclude_self)
+        return brute_knn(self.data, queries, k, exclude_self)
+
+
+@contextlib.contextmanager
+def numba_threads(n_jobs):
+    """Run numba's parallel loops on ``n_jobs`` threads (joblib's convention)."""
+    wanted = min(max(1, effective_n_jobs(n_jobs)), numba.config.NUMBA_NUM_THREADS)
+    previous = numba.get_num_threads()
+    numba.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
+def auto_n_neighbors(class_data):
+    """Authors' choice of k, made deterministic.
+
+    The reference code draws k uniformly from ``[1, g)``, where ``g`` is the
+    smallest number, over the class's points, of class points closer to that
+    point than its mean squared distance to the class. We take the middle of
+    that range, ``g // 2``, so the same data always gives the same k.
+    """
+    good = geometry.min_count_closer_than_mean(class_data)
+    return int(max(1, min(good // 2, class_data.shape[0] - 1)))
+
+
+def auto_proportion(k_distances):
+    """Share of seeds at the elbow of the ascending sorted k-distances.
+
+    The curve is scaled to the unit square and the elbow is the point
+    farthest below the chord from its first to its last point (the "kneedle"
+    rule); the points up to and including it are the dense ones. A curve with
+    no point below its chord (all points equally dense) gives 1.0, and the
+    result is never below ``AUTO_PROPORTION_FLOOR``.
+    """
+    n = k_distances.shape[0]
+    curve = np.sort(k_distances)
+    span = curve[-1] - curve[0]
+    if n < 3 or span <= 0:
+        return 1.0
+    x = np.linspace(0.0, 1.0, n)
+    gap = x - (curve - curve[0]) / span
+    elbow = int(np.argmax(gap))
+    if gap[elbow] <= 0:
+        return 1.0
+    return float(max(AUTO_PROPORTION_FLOOR, (elbow + 1) / n))
+
+
+def auto_max_dist_point(class_data, other_data):
+    """Authors' step bound: the ratio of the class diameter and the smallest
+    non-zero distance from the class to another class, smaller over larger.
+
+    The result is clipped to [0.01, 1]; 1.0 when either distance is 0 or
+    undefined.
+    """
+    spread = geometry.diameter(class_data)
+    gap = geometry.min_nonzero_distance(class_data, other_data)
+    if not (spread > 0 and np.isfinite(gap)):
+        return 1.0
+    return float(np.clip(min(spread, gap) / max(spread, gap), 0.01, 1.0))
+
+
+@dataclass
+class ClassResult:
+    """What the engine made for one class."""
+
+    synthetic: np.ndarray
+    provenance: np.ndarray
+    stats: dict
+
+
+def oversample_one_class(
+    data,
+    labels,
+    label,
+    n_wanted,
+    index,
+    *,
+    n_neighbors,
+    max_dist_point,
+    proportion_minority,
+    reliability_filter,
+    rng,
+):
+    """Run the KNNOR steps for class ``label``; ``index`` covers all of ``data``."""
+    class_rows = np.flatnonzero(labels == label)
+    class_data = np.ascontiguousarray(data[class_rows])
+    n_class = class_rows.shape[0]
+
+    k0 = auto_n_neighbors(class_data) if n_neighbors == "auto" else int(n_neighbors)
+    if n_class < k0 + 1:
+        raise ValueError(
+            f"Class {label!r} has {n_class} samples, fewer than n_neighbors + 1 = "
+            f"{k0 + 1}; lower n_neighbors or leave this class out of "
+            "sampling_strategy."
+        )
+    sq_dist, neighbours = NeighbourIndex(class_data).knn(class_data, k0, exclude_self=True)
+    k_distances = np.sqrt(sq_dist[:, k0 - 1])
+    seed_rank = np.empty(n_class, dtype=np.int64)
+    seed_rank[np.argsort(k_distances, kind="stable")] = np.arange(n_class)
+
+    if proportion_minority == "auto":
+        proportion_minority = auto_proportion(k_distances)
+    if max_dist_point == "auto":
+        max_dist_point = auto_max_dist_point(class_data, data[labels != label])
+
+    seed_order = rng.permutation(n_class).astype(np.int64)
+    rng_seed = int(rng.randint(np.iinfo(np.int32).max))
+    synthetic, provenance, raw = oversample_class(
+        class_data,
+        class_rows.astype(np.int64),
+        neighbours,
+        seed_rank,
+        seed_order,
+        data,
+        labels,
+        label,
+        index.tree,
+        index.use_tree,
+        n_wanted,
+        k0,
+        float(max_dist_point),
+        float(proportion_minority),
+        reliability_filter,
+        ATTEMPTS_PER_POINT * n_wanted + ATTEMPTS_ALLOWANCE,
+        rng_seed,
+        MAX_BATCH,
+    )
+    k_final, max_dist_final, proportion_final = relaxed_params(
+        raw[STAT_FINAL_LEVEL], k0, float(max_dist_point), float(proportion_minority)
+    )
+    stats = {
+        "n_requested": int(n_wanted),
+        "n_generated": int(raw[STAT_ATTEMPTS]),
+        "n_accepted": int(raw[STAT_ACCEPTED]),
+        "n_rejected_filter": int(raw[STAT_REJECTED_NEIGHBOURS]),
+        "n_rejected_duplicate": int(raw[STAT_REJECTED_DUPLICATES]),
+        "n_neighbors": k0,
+        "max_dist_point": float(max_dist_point),
+        "proportion_minority": float(proportion_minority),
+        "n_seeds": int(n_seeds_for(float(proportion_minority), n_class)),
+        "max_relaxation_level": int(raw[STAT_MAX_LEVEL]),
+        "final_n_neighbors": int(k_final),
+        "final_max_dist_point": float(max_dist_final),
+        "final_proportion_minority": float(proportion_final),
+    }
+    return ClassResult(synthetic, provenance, stats)
+
+
+def oversample(
+    data,
+    labels,
+    n_wanted,
+    *,
+    n_neighbors,
+    max_dist_point,
+    proportion_minority,
+    reliability_filter,
+    random_state,
+    n_jobs=None,
+):
+    """KNNOR for every class in ``n_wanted`` (label -> number of points).
+
+    ``data`` is a C-contiguous float64 matrix and ``labels`` int64 codes;
+    ``random_state`` a ``numpy.random.RandomState``. Classes are processed in
+    the order of ``n_wanted``, each drawing its seeds from ``random_state`` in
+    turn. Returns {label: ClassResult}.
+    """
+    with numba_threads(n_jobs):
+        # The filter checks candidates against all original rows; without the
+        # filter the kernels still want an index of the right type.
+        index = NeighbourIndex(data if reliability_filter else data[:1])
+        return {
+            label: oversample_one_class(
+                data,
+                labels,
+                label,
+                wanted,
+                index,
+                n_neighbors=n_neighbors,
+                max_dist_point=max_dist_point,
+                proportion_minority=proportion_minority,
+                reliability_filter=reliability_filter,
+                rng=random_state,
+            )
+            for label, wanted in n_wanted.items()
+        }

@@ -1,0 +1,236 @@
+"""Exact k-nearest-neighbour search: a kd-tree and a brute-force scan.
+
+Both paths return neighbours ordered by (squared Euclidean distance, row index),
+so ties are broken by the smaller row index and the two paths agree exactly.
+Squared distances are summed feature by feature in column order, which makes
+equal inputs give bit-equal distances on either path.
+
+The tree is stored as flat arrays (an implicit, balanced binary tree in the
+manner of scikit-learn's ``BinaryTree``): node ``i`` has children ``2i+1`` and
+``2i+2``, owns rows ``order[start[i]:end[i]]`` and the bounding box
+``lower[i]``/``upper[i]``.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+LEAF_SIZE = 32
+
+
+@njit(cache=True, inline="always")
+def sq_dist(a, b):
+    """Squared Euclidean distance, summed in column order."""
+    total = 0.0
+    for j in range(a.shape[0]):
+        diff = a[j] - b[j]
+        total += diff * diff
+    return total
+
+
+@njit(cache=True, inline="always")
+def _precedes(dist_a, idx_a, dist_b, idx_b):
+    """Total order on neighbours: by distance, then by row index."""
+    return dist_a < dist_b or (dist_a == dist_b and idx_a < idx_b)
+
+
+@njit(cache=True)
+def _push(best_dist, best_idx, dist, idx):
+    """Insert (dist, idx) into the sorted k-best lists if it belongs there."""
+    k = best_dist.shape[0]
+    if not _precedes(dist, idx, best_dist[k - 1], best_idx[k - 1]):
+        return
+    pos = k - 1
+    while pos > 0 and _precedes(dist, idx, best_dist[pos - 1], best_idx[pos - 1]):
+        best_dist[pos] = best_dist[pos - 1]
+        best_idx[pos] = best_idx[pos - 1]
+        pos -= 1
+    best_dist[pos] = dist
+    best_idx[pos] = idx
+
+
+@njit(cache=True)
+def _reset(best_dist, best_idx):
+    best_dist[:] = np.inf
+    best_idx[:] = np.iinfo(np.int64).max
+
+
+# --------------------------------------------------------------------------- brute
+
+
+@njit(cache=True)
+def brute_query_one(data, query, exclude, best_dist, best_idx):
+    """k nearest rows of ``data`` to ``query``, skipping row ``exclude`` (or -1)."""
+    _reset(best_dist, best_idx)
+    for i in range(data.shape[0]):
+        if i != exclude:
+            _push(best_dist, best_idx, sq_dist(data[i], query), i)
+
+
+@njit(cache=True, parallel=True)
+def brute_knn(data, queries, k, exclude_self):
+    """k nearest rows of ``data`` for every query row, by a full scan.
+
+    With ``exclude_self`` the queries are ``data`` itself and row ``i`` is not
+    its own neighbour. Returns (squared distances, indices), each (n_queries, k).
+    """
+    n_queries = queries.shape[0]
+    dist = np.empty((n_queries, k))
+    idx = np.empty((n_queries, k), dtype=np.int64)
+    for q in prange(n_queries):
+        exclude = q if exclude_self else -1
+        brute_query_one(data, queries[q], exclude, dist[q], idx[q])
+    return dist, idx
+
+
+# --------------------------------------------------------------------------- kd-tree
+
+
+@njit(cache=True)
+def _select(order, values, lo, hi, nth):
+    """Rearrange order[lo:hi] so the row at ``nth`` has its sorted value there,
+    smaller-or-equal values before it and greater-or-equal after (quickselect)."""
+    while hi - lo > 1:
+        pivot = values[order[(lo + hi) // 2]]
+        i, j = lo, hi - 1
+        while i <= j:
+            while values[order[i]] < pivot:
+                i += 1
+            while values[order[j]] > pivot:
+                j -= 1
+            if i <= j:
+                order[i], order[j] = order[j], order[i]
+                i += 1
+                j -= 1
+        if nth <= j:
+            hi = j + 1
+        elif nth >= i:
+            lo = i
+        else:
+            return
+
+
+@njit(cache=True)
+def build_kdtree(data, leaf_size=LEAF_SIZE):
+    """Build a balanced kd-tree over the rows of ``data``.
+
+    Each internal node splits its rows at the median of the feature with the
+    widest spread. Returns (order, start, end, lower, upper).
+    """
+    n, d = data.shape
+    n_leaves_wanted = max(1, (n + leaf_size - 1) // leaf_size)
+    n_levels = 1
+    while (1 << (n_levels - 1)) < n_leaves_wanted:
+        n_levels += 1
+    n_nodes = (1 << n_levels) - 1
+    order = np.arange(n)
+    start = np.zeros(n_nodes, dtype=np.int64)
+    end = np.zeros(n_nodes, dtype=np.int64)
+    lower = np.empty((n_nodes, d))
+    upper = np.empty((n_nodes, d))
+    column = np.empty(n)
+    start[0], end[0] = 0, n
+    for node in range(n_nodes):
+        s, e = start[node], end[node]
+        lower[node] = np.inf
+        upper[node] = -np.inf
+        for r in range(s, e):
+            row = data[order[r]]
+            for j in range(d):
+                if row[j] < lower[node, j]:
+                    lower[node, j] = row[j]
+                if row[j] > upper[node, j]:
+                    upper[node, j] = row[j]
+        left = 2 * node + 1
+        if left >= n_nodes:
+            continue
+        split_dim = 0
+        widest = -1.0
+        for j in range(d):
+            spread = upper[node, j] - lower[node, j]
+            if spread > widest:
+                widest = spread
+                split_dim = j
+        mid = (s + e) // 2
+        if e - s > 1:
+            for r in range(s, e):
+                column[order[r]] = data[order[r], split_dim]
+            _select(order, column, s, e, mid)
+        start[left], end[left] = s, mid
+        start[left + 1], end[left + 1] = mid, e
+    return order, start, end, lower, upper
+
+
+@njit(cache=True, inline="always")
+def _box_sq_dist(lower, upper, query):
+    """Squared distance from ``query`` to the box [lower, upper] (0 inside)."""
+    total = 0.0
+    for j in range(query.shape[0]):
+        if query[j] < lower[j]:
+            diff = lower[j] - query[j]
+            total += diff * diff
+        elif query[j] > upper[j]:
+            diff = query[j] - upper[j]
+            total += diff * diff
+    return total
+
+
+@njit(cache=True)
+def tree_query_one(data, tree, query, exclude, best_dist, best_idx, stack):
+    """k nearest rows to ``query`` by depth-first search of the kd-tree.
+
+    A node is pruned only when its box is strictly farther than the current
+    k-th neighbour, so rows tied with it are still seen and the (distance,
+    index) order matches :func:`brute_query_one` exactly.
+    """
+    order, start, end, lower, upper = tree
+    n_nodes = start.shape[0]
+    k = best_dist.shape[0]
+    _reset(best_dist, best_idx)
+    top = 0
+    stack[0] = 0
+    while top >= 0:
+        node = stack[top]
+        top -= 1
+        if start[node] == end[node]:
+            continue
+        if _box_sq_dist(lower[node], upper[node], query) > best_dist[k - 1]:
+            continue
+        left = 2 * node + 1
+        if left >= n_nodes:
+            for r in range(start[node], end[node]):
+                i = order[r]
+                if i != exclude:
+                    _push(best_dist, best_idx, sq_dist(data[i], query), i)
+            continue
+        d_left = _box_sq_dist(lower[left], upper[left], query)
+        d_right = _box_sq_dist(lower[left + 1], upper[left + 1], query)
+        near, far = (left, left + 1) if d_left <= d_right else (left + 1, left)
+        stack[top + 1] = far
+        stack[top + 2] = near
+        top += 2
+
+
+@njit(cache=True)
+def tree_stack(tree):
+    """Scratch stack deep enough for any depth-first walk of ``tree``."""
+    n_nodes = tree[1].shape[0]
+    depth = 1
+    while (1 << depth) <= n_nodes:
+        depth += 1
+    return np.empty(2 * depth + 2, dtype=np.int64)
+
+
+@njit(cache=True, parallel=True)
+def tree_knn(data, tree, queries, k, exclude_self):
+    """k nearest rows of ``data`` for every query row, through the kd-tree.
+
+    Same contract and output as :func:`brute_knn`.
+    """
+    n_queries = queries.shape[0]
+    dist = np.empty((n_queries, k))
+    idx = np.empty((n_queries, k), dtype=np.int64)
+    for q in prange(n_queries):
+        stack = tree_stack(tree)
+        exclude = q if exclude_self else -1
+        tree_query_one(data, tree, queries[q], exclude, dist[q], idx[q], stack)
+    return dist, idx

@@ -1,0 +1,257 @@
+"""The KNNOR generation loop for one class: seeds, walk, filter, relaxation.
+
+Candidates are produced in batches: a batch is drawn sequentially (seed
+cursor, one uniform number per attempt), walked and filtered in parallel, then
+scanned in attempt order. The scan applies acceptance and adaptive relaxation
+exactly as a one-candidate-at-a-time loop would; as soon as the relaxation
+state changes, the rest of the batch is dropped and regenerated with the new
+state, reusing the same uniform numbers. The output is therefore independent
+of the batch size and of the number of threads.
+"""
+
+import numpy as np
+from numba import njit, prange, types
+from numba.typed import Dict
+
+from knnor._kernels.filter import (
+    DUPLICATE,
+    RELIABLE,
+    WRONG_NEIGHBOURS,
+    filter_verdict,
+    register_if_new,
+)
+from knnor._kernels.neighbours import tree_stack
+from knnor._kernels.walk import walk
+
+PATIENCE = 10  # consecutive rejections before one relaxation step
+STEP = 0.01  # relaxation step of max_dist_point and proportion_minority
+K_FLOOR = 2
+MAX_DIST_FLOOR = 0.01
+PROPORTION_CEILING = 0.9
+
+# Layout of the int64 statistics vector returned by ``oversample_class``.
+STAT_ATTEMPTS = 0
+STAT_ACCEPTED = 1
+STAT_REJECTED_NEIGHBOURS = 2
+STAT_REJECTED_DUPLICATES = 3
+STAT_FINAL_LEVEL = 4
+STAT_MAX_LEVEL = 5
+N_STATS = 6
+
+
+@njit(cache=True)
+def relaxed_params(level, k0, max_dist0, proportion0):
+    """(n_neighbors, max_dist_point, proportion_minority) at relaxation ``level``.
+
+    Level 0 is the user's setting; each level lowers k by 1 (down to 2),
+    max_dist_point by 0.01 (down to 0.01) and raises proportion_minority by
+    0.01 (up to 0.9). A bound never moves a parameter past the user's value.
+    """
+    k = max(k0 - level, min(K_FLOOR, k0))
+    max_dist = max(max_dist0 - STEP * level, min(MAX_DIST_FLOOR, max_dist0))
+    proportion = min(proportion0 + STEP * level, max(PROPORTION_CEILING, proportion0))
+    return k, max_dist, proportion
+
+
+@njit(cache=True)
+def max_relaxation_level(k0, max_dist0, proportion0):
+    """First level at which every parameter has reached its bound."""
+    level = 0
+    while True:
+        k, max_dist, proportion = relaxed_params(level, k0, max_dist0, proportion0)
+        at_bounds = (
+            k == min(K_FLOOR, k0)
+            and max_dist == min(MAX_DIST_FLOOR, max_dist0)
+            and proportion == max(PROPORTION_CEILING, proportion0)
+        )
+        if at_bounds:
+            return level
+        level += 1
+
+
+@njit(cache=True)
+def n_seeds_for(proportion, n_class):
+    """Number of seeds: ``round(proportion * n_class)``, at least 1."""
+    return max(1, min(n_class, int(proportion * n_class + 0.5)))
+
+
+@njit(cache=True, parallel=True)
+def _walk_and_filter(
+    class_data,
+    neighbours,
+    seeds,
+    alphas,
+    n_steps,
+    n_check,
+    data,
+    labels,
+    label,
+    tree,
+    use_tree,
+    reliability_filter,
+    candidates,
+    verdicts,
+):
+    n_batch = seeds.shape[0]
+    for b in prange(n_batch):
+        walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
+        if reliability_filter:
+            best_dist = np.empty(n_check)
+            best_idx = np.empty(n_check, dtype=np.int64)
+            stack = tree_stack(tree)
+            verdicts[b] = filter_verdict(
+                data,
+                labels,
+                label,
+                tree,
+                use_tree,
+                candidates[b],
+                best_dist,
+                best_idx,
+                stack,
+            )
+        else:
+            verdicts[b] = RELIABLE
+
+
+@njit(cache=True)
+def oversample_class(
+    class_data,
+    class_rows,
+    neighbours,
+    seed_rank,
+    seed_order,
+    data,
+    labels,
+    label,
+    tree,
+    use_tree,
+    n_wanted,
+    k0,
+    max_dist0,
+    proportion0,
+    reliability_filter,
+    max_attempts,
+    rng_seed,
+    max_batch,
+):
+    """Generate up to ``n_wanted`` synthetic rows for one class.
+
+    Parameters are plain arrays: ``class_data`` (n_c, d) rows of the class,
+    ``class_rows`` their row numbers in ``data``, ``neighbours`` (n_c, k0)
+    in-class neighbour positions sorted by distance, ``seed_rank`` each
+    point's rank by k-distance (0 = densest), ``seed_order`` the shuffled
+    round-robin order. ``data``/``labels``/``tree`` are the original rows
+    the filter checks against.
+
+    Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
+    the seed's row number then the rows walked through, padded with -1; the
+    stats vector follows the ``STAT_*`` layout.
+    """
+    np.random.seed(rng_seed)  # noqa: NPY002 (numba's own MT19937, seeded per call)
+    n_class, n_features = class_data.shape
+    synthetic = np.empty((n_wanted, n_features))
+    provenance = np.full((n_wanted, k0 + 1), -1, dtype=np.int64)
+    stats = np.zeros(N_STATS, dtype=np.int64)
+    registry = Dict.empty(key_type=types.int64, value_type=types.int64)
+
+    level_cap = max_relaxation_level(k0, max_dist0, proportion0)
+    level = 0
+    consecutive_rejections = 0
+    cursor = 0
+    accepted = 0
+    attempts = 0
+
+    uniforms = np.empty(max_batch)  # drawn but not yet consumed, in order
+    n_uniforms = 0
+    seeds = np.empty(max_batch, dtype=np.int64)
+    cursor_after = np.empty(max_batch, dtype=np.int64)
+    alphas = np.empty(max_batch)
+    candidates = np.empty((max_batch, n_features))
+    verdicts = np.empty(max_batch, dtype=np.int64)
+
+    while accepted < n_wanted and attempts < max_attempts:
+        k, max_dist, proportion = relaxed_params(level, k0, max_dist0, proportion0)
+        n_seeds = n_seeds_for(proportion, n_class)
+        n_check = max(1, int(np.sqrt(k)))
+        if level > 0:
+            n_batch = PATIENCE  # any acceptance changes the state again
+        else:
+            n_batch = max(32, (n_wanted - accepted) * 5 // 4)
+        n_batch = min(n_batch, max_batch, max_attempts - attempts)
+
+        # Sequential draw: seeds by round-robin, one uniform per attempt.
+        position = cursor
+        for b in range(n_batch):
+            while seed_rank[seed_order[position]] >= n_seeds:
+                position = (position + 1) % n_class
+            seeds[b] = seed_order[position]
+            position = (position + 1) % n_class
+            cursor_after[b] = position
+            if b >= n_uniforms:
+                uniforms[b] = np.random.random()  # noqa: NPY002
+            alphas[b] = uniforms[b] * max_dist
+        n_uniforms = max(n_uniforms, n_batch)
+
+        _walk_and_filter(
+            class_data,
+            neighbours,
+            seeds[:n_batch],
+            alphas[:n_batch],
+            k,
+            n_check,
+            data,
+            labels,
+            label,
+            tree,
+            use_tree,
+            reliability_filter,
+            candidates,
+            verdicts,
+        )
+
+        # Sequential scan in attempt order.
+        used = n_batch
+        for b in range(n_batch):
+            attempts += 1
+            verdict = verdicts[b]
+            if verdict == RELIABLE and reliability_filter:
+                if not register_if_new(registry, synthetic, accepted, candidates[b]):
+                    verdict = DUPLICATE
+            elif verdict == RELIABLE:
+                synthetic[accepted] = candidates[b]
+            state_changed = False
+            if verdict == RELIABLE:
+                provenance[accepted, 0] = class_rows[seeds[b]]
+                for step in range(k):
+                    provenance[accepted, step + 1] = class_rows[neighbours[seeds[b], step]]
+                accepted += 1
+                consecutive_rejections = 0
+                if level > 0:
+                    level -= 1
+                    state_changed = True
+            else:
+                if verdict == WRONG_NEIGHBOURS:
+                    stats[STAT_REJECTED_NEIGHBOURS] += 1
+                else:
+                    stats[STAT_REJECTED_DUPLICATES] += 1
+                consecutive_rejections += 1
+                if consecutive_rejections >= PATIENCE:
+                    consecutive_rejections = 0
+                    if level < level_cap:
+                        level += 1
+                        stats[STAT_MAX_LEVEL] = max(stats[STAT_MAX_LEVEL], level)
+                        state_changed = True
+            if state_changed or accepted == n_wanted or attempts == max_attempts:
+                used = b + 1
+                break
+        cursor = cursor_after[used - 1]
+        # Keep the uniforms of dropped candidates for the next batch.
+        leftover = n_uniforms - used
+        uniforms[:leftover] = uniforms[used:n_uniforms]
+        n_uniforms = leftover
+
+    stats[STAT_ATTEMPTS] = attempts
+    stats[STAT_ACCEPTED] = accepted
+    stats[STAT_FINAL_LEVEL] = level
+    return synthetic[:accepted], provenance[:accepted], stats

@@ -1,0 +1,272 @@
+"""KNNOR as an imbalanced-learn over-sampler."""
+
+import numbers
+import warnings
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
+from scipy import sparse
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
+
+from knnor._engine import oversample
+
+
+def _reject_non_numeric_columns(X):
+    """Name the DataFrame columns KNNOR cannot interpolate."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "items"):
+        return
+    bad = [
+        str(column)
+        for column, dtype in dtypes.items()
+        if not (getattr(dtype, "kind", "O") in "biuf" or str(dtype).startswith("Sparse"))
+    ]
+    if bad:
+        raise TypeError(
+            "KNNOR interpolates numbers; these columns are not numeric: "
+            f"{', '.join(bad)}. Encode them (e.g. with OneHotEncoder) first."
+        )
+
+
+class KNNOR(BaseOverSampler):
+    """K-Nearest Neighbour OveRsampling (KNNOR) with a reliability filter.
+
+    For each class to over-sample, KNNOR picks the densest points of the
+    class as seeds, walks from a seed toward its nearest same-class
+    neighbours one after the other, and keeps the point reached only if its
+    nearest neighbours among the original data all belong to the class.
+    When candidates keep being rejected, the parameters are relaxed step by
+    step and restored after each success, as in the authors' reference code.
+
+    Read more in the algorithm page of the documentation (``docs/algorithm.md``).
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to over-sample and to how many samples, exactly as in
+        imbalanced-learn: a ratio (binary only), one of ``'minority'``,
+        ``'not minority'``, ``'not majority'``, ``'all'``, ``'auto'``, a dict
+        ``{class: n_samples}`` or a callable returning such a dict.
+
+    n_neighbors : int or "auto", default=5
+        Number of same-class neighbours a seed walks through. ``"auto"`` uses
+        the authors' rule made deterministic: half of the smallest number,
+        over the class's points, of class points closer to that point than
+        its mean squared distance to the class (at least 1).
+
+    max_dist_point : float in (0, 1] or "auto", default=0.5
+        Upper bound of the step ``alpha ~ U(0, max_dist_point)`` taken toward
+        each neighbour. ``"auto"``: the class diameter and the smallest
+        non-zero distance from the class to another class, smaller over
+        larger, clipped to [0.01, 1].
+
+    proportion_minority : float in (0, 1] or "auto", default=0.9
+        Share of the class used as seeds: the points with the smallest
+        distance to their ``n_neighbors``-th neighbour (``round(p * n)``
+        points, at least one). ``"auto"``: the elbow of the sorted
+        k-distances (the point farthest below their chord), at least 0.5.
+
+    reliability_filter : bool, default=True
+        Keep a candidate only if its ``floor(sqrt(k))`` nearest original
+        rows all belong to the class and it duplicates no original or
+        already generated row. ``False`` gives plain chained interpolation
+        (for ablations): every candidate is kept, none is checked.
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the seed order and the steps. The same value gives
+        bit-identical output whatever ``n_jobs``.
+
+    n_jobs : int or None, default=None
+        Threads for the neighbour searches and the filter. ``None`` means 1
+        unless in a :func:`joblib.parallel_backend` context; ``-1`` means all
+        processors.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of samples to generate per class.
+
+    class_stats_ : dict
+        Per over-sampled class, a dict with ``n_requested``, ``n_generated``
+        (candidates tried), ``n_accepted``, ``n_rejected_filter`` (a nearest
+        neighbour of another class), ``n_rejected_duplicate``, the parameters
+        used (``n_neighbors``, ``max_dist_point``, ``proportion_minority``,
+        ``n_seeds``; "auto" values resolved), ``max_relaxation_level`` and the
+        parameters in force at the end (``final_n_neighbors``,
+        ``final_max_dist_point``, ``final_proportion_minority``).
+
+    provenance_ : ndarray of shape (n_synthetic, max_k + 1), dtype int64
+        Row ``i`` describes synthetic sample ``i`` (row ``n_samples + i`` of
+        the resampled ``X``): column 0 is the row of the input ``X`` used as
+        seed, the next columns the rows walked through, nearest first;
+        ``-1`` pads walks shortened by relaxation.
+
+    n_features_in_ : int
+        Number of features seen during ``fit_resample``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit_resample``, when ``X`` has string
+        feature names.
+
+    Notes
+    -----
+    Synthetic points are computed in float64; ``X`` of dtype float32 gives
+    float32 output, integer arrays give float64. Sparse input is densified
+    internally (memory ``n_samples * n_features``) and returned sparse.
+    If the attempt budget (50 per requested point plus 1000) runs out before
+    a class reaches its target, a ``UserWarning`` gives the counts reached and
+    the accepted points are returned.
+
+    References
+    ----------
+    .. [1] A. Islam, S. B. Belhaouari, A. U. Rehman, H. Bensmail, "KNNOR: An
+       oversampling technique for imbalanced datasets", Applied Soft
+       Computing 115, 108288 (2022).
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from knnor import KNNOR
+    >>> X, y = make_classification(n_samples=500, weights=[0.9, 0.1],
+    ...                            random_state=0)
+    >>> sorted(Counter(y).items())
+    [(0, 448), (1, 52)]
+    >>> sampler = KNNOR(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> sorted(Counter(y_res).items())
+    [(0, 448), (1, 448)]
+    >>> stats = sampler.class_stats_[1]
+    >>> stats["n_accepted"], stats["n_requested"]
+    (396, 396)
+
+    Each synthetic row can be traced to the original rows it came from:
+
+    >>> sampler.provenance_.shape
+    (396, 6)
+    >>> bool((y[sampler.provenance_[:, 0]] == 1).all())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "max_dist_point": [Interval(numbers.Real, 0, 1, closed="right"), StrOptions({"auto"})],
+        "proportion_minority": [
+            Interval(numbers.Real, 0, 1, closed="right"),
+            StrOptions({"auto"}),
+        ],
+        "reliability_filter": ["boolean"],
+        "n_jobs": [numbers.Integral, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        n_neighbors=5,
+        max_dist_point=0.5,
+        proportion_minority=0.9,
+        reliability_filter=True,
+        random_state=None,
+        n_jobs=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.n_neighbors = n_neighbors
+        self.max_dist_point = max_dist_point
+        self.proportion_minority = proportion_minority
+        self.reliability_filter = reliability_filter
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def fit_resample(self, X, y):
+        """Resample the dataset.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Numeric data; DataFrame columns must all be numeric.
+
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix} of shape (n_samples_new, n_features)
+            The original rows, unchanged and first, then the synthetic rows.
+
+        y_resampled : {ndarray, series} of shape (n_samples_new,)
+            The labels of ``X_resampled``.
+        """
+        _reject_non_numeric_columns(X)
+        return super().fit_resample(X, y)
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, y = validate_data(
+            self,
+            X=X,
+            y=y,
+            reset=True,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+        )
+        return X, y, binarize_y
+
+    def _fit_resample(self, X, y):
+        classes, codes = np.unique(y, return_inverse=True)
+        labels = classes.tolist()  # Python scalars, for readable dict keys
+        code_of = {label: code for code, label in enumerate(labels)}
+        n_wanted = {code_of[label]: n for label, n in self.sampling_strategy_.items() if n > 0}
+        dense = X.toarray() if sparse.issparse(X) else X
+        results = oversample(
+            np.ascontiguousarray(dense, dtype=np.float64),
+            codes.astype(np.int64),
+            n_wanted,
+            n_neighbors=self.n_neighbors,
+            max_dist_point=self.max_dist_point,
+            proportion_minority=self.proportion_minority,
+            reliability_filter=self.reliability_filter,
+            random_state=check_random_state(self.random_state),
+            n_jobs=self.n_jobs,
+        )
+
+        self.class_stats_ = {labels[code]: result.stats for code, result in results.items()}
+        for label, stats in self.class_stats_.items():
+            if stats["n_accepted"] < stats["n_requested"]:
+                warnings.warn(
+                    f"KNNOR accepted {stats['n_accepted']} of the "
+                    f"{stats['n_requested']} samples requested for class {label!r} "
+                    f"after {stats['n_generated']} attempts "
+                    f"({stats['n_rejected_filter']} rejected by the filter, "
+                    f"{stats['n_rejected_duplicate']} duplicates); returning those.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+
+        width = max((r.provenance.shape[1] for r in results.values()), default=1)
+        self.provenance_ = np.full((0, width), -1, dtype=np.int64)
+        blocks = [
+            np.pad(r.provenance, ((0, 0), (0, width - r.provenance.shape[1])), constant_values=-1)
+            for r in results.values()
+        ]
+        if blocks:
+            self.provenance_ = np.concatenate(blocks)
+
+        synthetic = [r.synthetic.astype(X.dtype, copy=False) for r in results.values()]
+        y_new = [
+            np.full(len(r.synthetic), classes[code], dtype=y.dtype) for code, r in results.items()
+        ]
+        if sparse.issparse(X):
+            X_res = sparse.vstack([X, *map(sparse.csr_matrix, synthetic)], format=X.format)
+        else:
+            X_res = np.vstack([X, *synthetic])
+        return X_res, np.hstack([y, *y_new])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
