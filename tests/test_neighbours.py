@@ -1,0 +1,83 @@
+"""The numba k-NN paths against an independent numpy brute-force search."""
+
+import numpy as np
+import pytest
+
+from knnor._engine import NeighbourIndex
+from knnor._kernels.neighbours import brute_knn, build_kdtree, tree_knn
+
+
+def numpy_knn(data, queries, k, exclude_self):
+    """Reference: full distance matrix, order by (distance, row index)."""
+    sq = ((queries[:, None, :] - data[None, :, :]) ** 2).sum(axis=2)
+    if exclude_self:
+        np.fill_diagonal(sq, np.inf)
+    rows = np.arange(data.shape[0])
+    idx = np.array([np.lexsort((rows, d))[:k] for d in sq])
+    return np.take_along_axis(sq, idx, axis=1), idx
+
+
+def both_paths(data, queries, k, exclude_self):
+    tree = build_kdtree(data)
+    return (
+        tree_knn(data, tree, queries, k, exclude_self),
+        brute_knn(data, queries, k, exclude_self),
+    )
+
+
+@pytest.mark.parametrize("n, d, k", [(1, 3, 1), (7, 2, 3), (300, 2, 5), (1000, 5, 8), (400, 20, 4)])
+@pytest.mark.parametrize("exclude_self", [False, True])
+def test_random_data_matches_numpy(n, d, k, exclude_self):
+    if exclude_self and k >= n:
+        pytest.skip("needs k < n")
+    rng = np.random.default_rng(n * d + k)
+    data = rng.normal(size=(n, d))
+    queries = data if exclude_self else rng.normal(size=(50, d))
+    expected_dist, expected_idx = numpy_knn(data, queries, k, exclude_self)
+    for dist, idx in both_paths(data, queries, k, exclude_self):
+        np.testing.assert_array_equal(idx, expected_idx)
+        np.testing.assert_allclose(dist, expected_dist, rtol=1e-12)
+
+
+@pytest.mark.parametrize("exclude_self", [False, True])
+def test_ties_broken_by_row_index(exclude_self):
+    # A small integer grid with every point repeated: distances are exact
+    # integers, so ties abound and only the (distance, index) order decides.
+    rng = np.random.default_rng(0)
+    grid = rng.integers(0, 3, size=(150, 3)).astype(float)
+    data = np.vstack([grid, grid[::-1], grid[:40]])
+    queries = data if exclude_self else rng.integers(0, 3, size=(60, 3)).astype(float)
+    expected_dist, expected_idx = numpy_knn(data, queries, 12, exclude_self)
+    for dist, idx in both_paths(data, queries, 12, exclude_self):
+        np.testing.assert_array_equal(idx, expected_idx)
+        np.testing.assert_array_equal(dist, expected_dist)
+
+
+def test_all_rows_identical():
+    data = np.ones((100, 4))
+    for dist, idx in both_paths(data, data, 5, True):
+        assert (dist == 0).all()
+        expected = [[j for j in range(6) if j != i][:5] for i in range(100)]
+        np.testing.assert_array_equal(idx, expected)
+
+
+def test_tree_covers_every_row_once():
+    data = np.random.default_rng(1).normal(size=(1000, 3))
+    order, start, end, lower, upper = build_kdtree(data)
+    assert sorted(order) == list(range(1000))
+    leaves = range(start.shape[0] // 2, start.shape[0])
+    assert sum(end[i] - start[i] for i in leaves) == 1000
+    for node in range(start.shape[0]):
+        rows = data[order[start[node] : end[node]]]
+        if len(rows):
+            np.testing.assert_array_equal(rows.min(axis=0), lower[node])
+            np.testing.assert_array_equal(rows.max(axis=0), upper[node])
+
+
+@pytest.mark.parametrize("d", [3, 40])
+def test_index_picks_a_path_and_matches_numpy(d):
+    data = np.random.default_rng(d).normal(size=(500, d))
+    index = NeighbourIndex(data)
+    assert index.use_tree == (d <= 16)
+    dist, idx = index.knn(data, 6, exclude_self=True)
+    np.testing.assert_array_equal(idx, numpy_knn(data, data, 6, True)[1])

@@ -1,0 +1,133 @@
+"""A plain-Python KNNOR (steps 1-5, one candidate at a time) against the engine.
+
+The reference draws its randomness the way the engine documents it: per
+class, in class order, ``perm = rng.permutation(n_class)`` for the round-robin
+order, then ``seed = rng.randint(2**31 - 1)`` for a ``RandomState`` whose
+``random_sample()`` gives one uniform per attempt, ``alpha = u * max_dist``.
+Everything else (neighbours, seeds, walk, filter, relaxation) is rewritten here
+from the algorithm's description, with numpy and no numba.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from knnor import KNNOR
+
+PATIENCE = 10
+
+
+def relaxed(level, k0, max_dist0, proportion0):
+    return (
+        max(k0 - level, min(2, k0)),
+        max(max_dist0 - 0.01 * level, min(0.01, max_dist0)),
+        min(proportion0 + 0.01 * level, max(0.9, proportion0)),
+    )
+
+
+def reference_class(X, y, label, n_wanted, k0, max_dist0, proportion0, use_filter, rng):
+    rows = np.flatnonzero(y == label)
+    class_x = X[rows]
+    n = len(rows)
+    sq = ((class_x[:, None, :] - class_x[None, :, :]) ** 2).sum(axis=2)
+    np.fill_diagonal(sq, np.inf)
+    neighbours = np.argsort(sq, axis=1, kind="stable")[:, :k0]
+    k_dist = np.sqrt(sq[np.arange(n), neighbours[:, -1]])
+    rank = np.empty(n, dtype=int)
+    rank[np.argsort(k_dist, kind="stable")] = np.arange(n)
+
+    order = rng.permutation(n)
+    uniforms = np.random.RandomState(rng.randint(np.iinfo(np.int32).max))
+    level_cap = 0
+    while relaxed(level_cap, k0, max_dist0, proportion0) != relaxed(
+        level_cap + 1, k0, max_dist0, proportion0
+    ):
+        level_cap += 1
+
+    out, provenance = [], []
+    level = streak = cursor = attempts = 0
+    while len(out) < n_wanted and attempts < 50 * n_wanted + 1000:
+        k, max_dist, proportion = relaxed(level, k0, max_dist0, proportion0)
+        n_seeds = max(1, min(n, int(proportion * n + 0.5)))
+        while rank[order[cursor]] >= n_seeds:
+            cursor = (cursor + 1) % n
+        seed = order[cursor]
+        cursor = (cursor + 1) % n
+        alpha = uniforms.random_sample() * max_dist
+        point = class_x[seed].copy()
+        for j in range(k):
+            point = point + alpha * (class_x[neighbours[seed, j]] - point)
+        attempts += 1
+
+        keep = True
+        if use_filter:
+            dist = ((X - point) ** 2).sum(axis=1)
+            nearest = np.lexsort((np.arange(len(X)), dist))[: math.isqrt(k)]
+            keep = (
+                dist[nearest[0]] > 0
+                and (y[nearest] == label).all()
+                and not any(np.array_equal(point, other) for other in out)
+            )
+        if keep:
+            out.append(point)
+            provenance.append(
+                [rows[seed], *rows[neighbours[seed, :k]], *[-1] * (k0 - k)]
+            )
+            streak = 0
+            level = max(level - 1, 0)
+        else:
+            streak += 1
+            if streak == PATIENCE:
+                streak = 0
+                level = min(level + 1, level_cap)
+    return np.array(out).reshape(-1, X.shape[1]), np.array(provenance, dtype=int)
+
+
+def reference_knnor(X, y, n_wanted, k0, max_dist0, proportion0, use_filter, random_state):
+    rng = np.random.RandomState(random_state)
+    results = [
+        reference_class(X, y, label, n, k0, max_dist0, proportion0, use_filter, rng)
+        for label, n in n_wanted.items()
+    ]
+    X_res = np.vstack([X, *[r[0] for r in results]])
+    y_res = np.concatenate([y, *[np.full(len(r[0]), label) for label, r in zip(n_wanted, results)]])
+    return X_res, y_res, np.vstack([r[1] for r in results])
+
+
+def overlapping_classes(n_per_class, seed):
+    """Three overlapping 4-d Gaussian classes: the filter rejects many points."""
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(loc=c * 0.2, size=(n, 4)) for c, n in enumerate(n_per_class)])
+    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
+    return X, y
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(n_neighbors=5, max_dist_point=0.5, proportion_minority=0.9),
+        dict(n_neighbors=4, max_dist_point=0.9, proportion_minority=0.6),
+        dict(n_neighbors=8, max_dist_point=0.3, proportion_minority=1.0),
+        dict(n_neighbors=1, max_dist_point=0.005, proportion_minority=0.95),
+    ],
+)
+@pytest.mark.parametrize("use_filter", [True, False])
+def test_engine_equals_plain_python_reference(params, use_filter):
+    X, y = overlapping_classes([300, 60, 25], seed=params["n_neighbors"])
+    sampler = KNNOR(
+        sampling_strategy={1: 300, 2: 300}, reliability_filter=use_filter,
+        random_state=7, **params,
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    n_wanted = {1: 300 - 60, 2: 300 - 25}
+    expected_X, expected_y, expected_prov = reference_knnor(
+        X, y, n_wanted, params["n_neighbors"], params["max_dist_point"],
+        params["proportion_minority"], use_filter, random_state=7,
+    )
+    np.testing.assert_array_equal(sampler.provenance_, expected_prov)
+    np.testing.assert_array_equal(y_res, expected_y)
+    np.testing.assert_allclose(X_res, expected_X, rtol=1e-13, atol=0)
+    if use_filter and params["n_neighbors"] > 1:
+        # The case must exercise the relaxation for the comparison to mean much.
+        assert max(s["max_relaxation_level"] for s in sampler.class_stats_.values()) > 0
