@@ -134,8 +134,12 @@ def oversample_one_class(
     proportion_minority,
     reliability_filter,
     rng,
+    name,
 ):
-    """Run the KNNOR steps for class ``label``; ``index`` covers all of ``data``."""
+    """Run the KNNOR steps for class ``label``, called ``name`` in messages.
+
+    ``index`` covers all of ``data``.
+    """
     class_rows = np.flatnonzero(labels == label)
     class_data = np.ascontiguousarray(data[class_rows])
     n_class = class_rows.shape[0]
@@ -143,7 +147,7 @@ def oversample_one_class(
     k0 = auto_n_neighbors(class_data) if n_neighbors == "auto" else int(n_neighbors)
     if n_class < k0 + 1:
         raise ValueError(
-            f"Class {label!r} has {n_class} samples, fewer than n_neighbors + 1 = "
+            f"Class {name!r} has {n_class} samples, fewer than n_neighbors + 1 = "
             f"{k0 + 1}; lower n_neighbors or leave this class out of "
             "sampling_strategy."
         )
@@ -211,10 +215,12 @@ def oversample(
     reliability_filter,
     random_state,
     n_jobs=None,
+    class_names=None,
 ):
     """KNNOR for every class in ``n_wanted`` (label -> number of points).
 
     ``data`` is a C-contiguous float64 matrix and ``labels`` int64 codes;
+    ``class_names[label]`` is the user's name of a class, for messages;
     ``random_state`` a ``numpy.random.RandomState``. Classes are processed in
     the order of ``n_wanted``, each drawing its seeds from ``random_state`` in
     turn. Returns {label: ClassResult}.
@@ -235,6 +241,7 @@ def oversample(
                 proportion_minority=proportion_minority,
                 reliability_filter=reliability_filter,
                 rng=random_state,
+                name=label if class_names is None else class_names[label],
             )
             for label, wanted in n_wanted.items()
         }

@@ -133,20 +133,23 @@ class KNNOR(BaseOverSampler):
     >>> from knnor import KNNOR
     >>> X, y = make_classification(n_samples=500, weights=[0.9, 0.1],
     ...                            random_state=0)
-    >>> sorted(Counter(y).items())
-    [(0, 448), (1, 52)]
+    >>> sorted(Counter(y.tolist()).items())
+    [(0, 449), (1, 51)]
     >>> sampler = KNNOR(random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
-    >>> sorted(Counter(y_res).items())
-    [(0, 448), (1, 448)]
+    >>> sorted(Counter(y_res.tolist()).items())
+    [(0, 449), (1, 449)]
     >>> stats = sampler.class_stats_[1]
-    >>> stats["n_accepted"], stats["n_requested"]
-    (396, 396)
+    >>> stats["n_accepted"] == stats["n_requested"] == 398
+    True
+    >>> stats["n_generated"] == 398 + stats["n_rejected_filter"] + stats["n_rejected_duplicate"]
+    True
 
-    Each synthetic row can be traced to the original rows it came from:
+    Each synthetic row can be traced to the rows it came from: its seed, then
+    the ``n_neighbors`` rows it walked toward.
 
     >>> sampler.provenance_.shape
-    (396, 6)
+    (398, 6)
     >>> bool((y[sampler.provenance_[:, 0]] == 1).all())
     True
     """
@@ -202,7 +205,19 @@ class KNNOR(BaseOverSampler):
             The labels of ``X_resampled``.
         """
         _reject_non_numeric_columns(X)
-        return super().fit_resample(X, y)
+        resampled = super().fit_resample(X, y)
+        for label, stats in self.class_stats_.items():
+            if stats["n_accepted"] < stats["n_requested"]:
+                warnings.warn(
+                    f"KNNOR accepted {stats['n_accepted']} of the "
+                    f"{stats['n_requested']} samples requested for class {label!r} "
+                    f"after {stats['n_generated']} attempts "
+                    f"({stats['n_rejected_filter']} rejected by the filter, "
+                    f"{stats['n_rejected_duplicate']} duplicates); returning those.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        return resampled
 
     def _check_X_y(self, X, y, accept_sparse=None):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
@@ -232,29 +247,18 @@ class KNNOR(BaseOverSampler):
             reliability_filter=self.reliability_filter,
             random_state=check_random_state(self.random_state),
             n_jobs=self.n_jobs,
+            class_names=labels,
         )
 
         self.class_stats_ = {labels[code]: result.stats for code, result in results.items()}
-        for label, stats in self.class_stats_.items():
-            if stats["n_accepted"] < stats["n_requested"]:
-                warnings.warn(
-                    f"KNNOR accepted {stats['n_accepted']} of the "
-                    f"{stats['n_requested']} samples requested for class {label!r} "
-                    f"after {stats['n_generated']} attempts "
-                    f"({stats['n_rejected_filter']} rejected by the filter, "
-                    f"{stats['n_rejected_duplicate']} duplicates); returning those.",
-                    UserWarning,
-                    stacklevel=3,
-                )
 
-        width = max((r.provenance.shape[1] for r in results.values()), default=1)
-        self.provenance_ = np.full((0, width), -1, dtype=np.int64)
+        no_walk = self.n_neighbors + 1 if isinstance(self.n_neighbors, numbers.Integral) else 1
+        width = max((r.provenance.shape[1] for r in results.values()), default=no_walk)
         blocks = [
             np.pad(r.provenance, ((0, 0), (0, width - r.provenance.shape[1])), constant_values=-1)
             for r in results.values()
         ]
-        if blocks:
-            self.provenance_ = np.concatenate(blocks)
+        self.provenance_ = np.concatenate([np.empty((0, width), dtype=np.int64), *blocks])
 
         synthetic = [r.synthetic.astype(X.dtype, copy=False) for r in results.values()]
         y_new = [

@@ -25,7 +25,9 @@ def both_paths(data, queries, k, exclude_self):
     )
 
 
-@pytest.mark.parametrize("n, d, k", [(1, 3, 1), (7, 2, 3), (300, 2, 5), (1000, 5, 8), (400, 20, 4)])
+@pytest.mark.parametrize(
+    "n, d, k", [(1, 3, 1), (7, 2, 3), (300, 2, 5), (1000, 5, 8), (400, 20, 4)]
+)
 @pytest.mark.parametrize("exclude_self", [False, True])
 def test_random_data_matches_numpy(n, d, k, exclude_self):
     if exclude_self and k >= n:

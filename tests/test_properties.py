@@ -15,8 +15,14 @@ def datasets():
     cancer = load_breast_cancer()
     wine = load_wine()
     blobs = make_classification(
-        n_samples=800, n_features=6, n_informative=4, n_classes=4, n_clusters_per_class=1,
-        weights=[0.55, 0.25, 0.15, 0.05], class_sep=0.8, random_state=3,
+        n_samples=800,
+        n_features=6,
+        n_informative=4,
+        n_classes=4,
+        n_clusters_per_class=1,
+        weights=[0.55, 0.25, 0.15, 0.05],
+        class_sep=0.8,
+        random_state=3,
     )
     return {
         "breast_cancer": (StandardScaler().fit_transform(cancer.data), cancer.target),
@@ -53,7 +59,7 @@ def test_output_properties(name, random_state):
     # No synthetic point duplicates an original or another synthetic point.
     assert len(np.unique(X_res, axis=0)) == len(np.unique(X, axis=0)) + len(synthetic)
 
-    for point, label, walk in zip(synthetic, synthetic_y, sampler.provenance_):
+    for point, label, walk in zip(synthetic, synthetic_y, sampler.provenance_, strict=True):
         class_x = X[y == label]
         # Inside the bounding box of its class.
         assert (point >= class_x.min(axis=0)).all() and (point <= class_x.max(axis=0)).all()

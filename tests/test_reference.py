@@ -71,9 +71,7 @@ def reference_class(X, y, label, n_wanted, k0, max_dist0, proportion0, use_filte
             )
         if keep:
             out.append(point)
-            provenance.append(
-                [rows[seed], *rows[neighbours[seed, :k]], *[-1] * (k0 - k)]
-            )
+            provenance.append([rows[seed], *rows[neighbours[seed, :k]], *[-1] * (k0 - k)])
             streak = 0
             level = max(level - 1, 0)
         else:
@@ -91,7 +89,8 @@ def reference_knnor(X, y, n_wanted, k0, max_dist0, proportion0, use_filter, rand
         for label, n in n_wanted.items()
     ]
     X_res = np.vstack([X, *[r[0] for r in results]])
-    y_res = np.concatenate([y, *[np.full(len(r[0]), label) for label, r in zip(n_wanted, results)]])
+    new_labels = [np.full(len(r[0]), label) for label, r in zip(n_wanted, results, strict=True)]
+    y_res = np.concatenate([y, *new_labels])
     return X_res, y_res, np.vstack([r[1] for r in results])
 
 
@@ -116,14 +115,22 @@ def overlapping_classes(n_per_class, seed):
 def test_engine_equals_plain_python_reference(params, use_filter):
     X, y = overlapping_classes([300, 60, 25], seed=params["n_neighbors"])
     sampler = KNNOR(
-        sampling_strategy={1: 300, 2: 300}, reliability_filter=use_filter,
-        random_state=7, **params,
+        sampling_strategy={1: 300, 2: 300},
+        reliability_filter=use_filter,
+        random_state=7,
+        **params,
     )
     X_res, y_res = sampler.fit_resample(X, y)
     n_wanted = {1: 300 - 60, 2: 300 - 25}
     expected_X, expected_y, expected_prov = reference_knnor(
-        X, y, n_wanted, params["n_neighbors"], params["max_dist_point"],
-        params["proportion_minority"], use_filter, random_state=7,
+        X,
+        y,
+        n_wanted,
+        params["n_neighbors"],
+        params["max_dist_point"],
+        params["proportion_minority"],
+        use_filter,
+        random_state=7,
     )
     np.testing.assert_array_equal(sampler.provenance_, expected_prov)
     np.testing.assert_array_equal(y_res, expected_y)
