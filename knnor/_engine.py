@@ -49,7 +49,7 @@ class NeighbourIndex:
     def knn(self, queries, k, exclude_self=False):
         """(squared distances, indices) of the k nearest rows, (dist, index) order."""
         if self.use_tree:
-            return tree_knn(self.data, self.tree, queries, k, exclude_self)
+            return tree_knn(self.tree, queries, k, exclude_self)
         return brute_knn(self.data, queries, k, exclude_self)
 
 

@@ -20,7 +20,7 @@ def numpy_knn(data, queries, k, exclude_self):
 def both_paths(data, queries, k, exclude_self):
     tree = build_kdtree(data)
     return (
-        tree_knn(data, tree, queries, k, exclude_self),
+        tree_knn(tree, queries, k, exclude_self),
         brute_knn(data, queries, k, exclude_self),
     )
 
@@ -65,12 +65,13 @@ def test_all_rows_identical():
 
 def test_tree_covers_every_row_once():
     data = np.random.default_rng(1).normal(size=(1000, 3))
-    order, start, end, lower, upper = build_kdtree(data)
+    points, order, start, end, lower, upper = build_kdtree(data)
     assert sorted(order) == list(range(1000))
+    np.testing.assert_array_equal(points, data[order])
     leaves = range(start.shape[0] // 2, start.shape[0])
     assert sum(end[i] - start[i] for i in leaves) == 1000
     for node in range(start.shape[0]):
-        rows = data[order[start[node] : end[node]]]
+        rows = points[start[node] : end[node]]
         if len(rows):
             np.testing.assert_array_equal(rows.min(axis=0), lower[node])
             np.testing.assert_array_equal(rows.max(axis=0), upper[node])

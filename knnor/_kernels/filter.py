@@ -23,7 +23,7 @@ def filter_verdict(data, labels, label, tree, use_tree, candidate, best_dist, be
     tree's scratch stack (unused by the brute-force path).
     """
     if use_tree:
-        tree_query_one(data, tree, candidate, -1, best_dist, best_idx, stack)
+        tree_query_one(tree, candidate, -1, best_dist, best_idx, stack)
     else:
         brute_query_one(data, candidate, -1, best_dist, best_idx)
     if best_dist[0] == 0.0:

@@ -7,8 +7,10 @@ equal inputs give bit-equal distances on either path.
 
 The tree is stored as flat arrays (an implicit, balanced binary tree in the
 manner of scikit-learn's ``BinaryTree``): node ``i`` has children ``2i+1`` and
-``2i+2``, owns rows ``order[start[i]:end[i]]`` and the bounding box
-``lower[i]``/``upper[i]``.
+``2i+2``, owns positions ``start[i]:end[i]`` and the bounding box
+``lower[i]``/``upper[i]``. The tree keeps its own copy of the rows in tree
+order (``points = data[order]``), so a leaf is one contiguous block of memory;
+that alone makes queries several times faster than reading ``data[order[r]]``.
 """
 
 import numpy as np
@@ -114,7 +116,8 @@ def build_kdtree(data, leaf_size=LEAF_SIZE):
     """Build a balanced kd-tree over the rows of ``data``.
 
     Each internal node splits its rows at the median of the feature with the
-    widest spread. Returns (order, start, end, lower, upper).
+    widest spread. Returns (points, order, start, end, lower, upper), where
+    ``points[r]`` is row ``order[r]`` of ``data``.
     """
     n, d = data.shape
     n_leaves_wanted = max(1, (n + leaf_size - 1) // leaf_size)
@@ -157,7 +160,10 @@ def build_kdtree(data, leaf_size=LEAF_SIZE):
             _select(order, column, s, e, mid)
         start[left], end[left] = s, mid
         start[left + 1], end[left + 1] = mid, e
-    return order, start, end, lower, upper
+    points = np.empty_like(data)
+    for r in range(n):
+        points[r] = data[order[r]]
+    return points, order, start, end, lower, upper
 
 
 @njit(cache=True, inline="always")
@@ -175,14 +181,14 @@ def _box_sq_dist(lower, upper, query):
 
 
 @njit(cache=True)
-def tree_query_one(data, tree, query, exclude, best_dist, best_idx, stack):
+def tree_query_one(tree, query, exclude, best_dist, best_idx, stack):
     """k nearest rows to ``query`` by depth-first search of the kd-tree.
 
     A node is pruned only when its box is strictly farther than the current
     k-th neighbour, so rows tied with it are still seen and the (distance,
     index) order matches :func:`brute_query_one` exactly.
     """
-    order, start, end, lower, upper = tree
+    points, order, start, end, lower, upper = tree
     n_nodes = start.shape[0]
     k = best_dist.shape[0]
     _reset(best_dist, best_idx)
@@ -198,9 +204,8 @@ def tree_query_one(data, tree, query, exclude, best_dist, best_idx, stack):
         left = 2 * node + 1
         if left >= n_nodes:
             for r in range(start[node], end[node]):
-                i = order[r]
-                if i != exclude:
-                    _push(best_dist, best_idx, sq_dist(data[i], query), i)
+                if order[r] != exclude:
+                    _push(best_dist, best_idx, sq_dist(points[r], query), order[r])
             continue
         d_left = _box_sq_dist(lower[left], upper[left], query)
         d_right = _box_sq_dist(lower[left + 1], upper[left + 1], query)
@@ -213,7 +218,7 @@ def tree_query_one(data, tree, query, exclude, best_dist, best_idx, stack):
 @njit(cache=True)
 def tree_stack(tree):
     """Scratch stack deep enough for any depth-first walk of ``tree``."""
-    n_nodes = tree[1].shape[0]
+    n_nodes = tree[2].shape[0]
     depth = 1
     while (1 << depth) <= n_nodes:
         depth += 1
@@ -221,8 +226,8 @@ def tree_stack(tree):
 
 
 @njit(cache=True, parallel=True)
-def tree_knn(data, tree, queries, k, exclude_self):
-    """k nearest rows of ``data`` for every query row, through the kd-tree.
+def tree_knn(tree, queries, k, exclude_self):
+    """k nearest rows of the tree's data for every query row.
 
     Same contract and output as :func:`brute_knn`.
     """
@@ -232,5 +237,5 @@ def tree_knn(data, tree, queries, k, exclude_self):
     for q in prange(n_queries):
         stack = tree_stack(tree)
         exclude = q if exclude_self else -1
-        tree_query_one(data, tree, queries[q], exclude, dist[q], idx[q], stack)
+        tree_query_one(tree, queries[q], exclude, dist[q], idx[q], stack)
     return dist, idx
