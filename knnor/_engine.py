@@ -14,7 +14,8 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from knnor._kernels import geometry
-from knnor._kernels.neighbours import brute_knn, build_kdtree, tree_knn
+from knnor._kernels.filter import sorted_row_hashes
+from knnor._kernels.neighbours import LEAF_SIZE, build_kdtree, tree_knn
 from knnor._kernels.oversample import (
     STAT_ACCEPTED,
     STAT_ATTEMPTS,
@@ -38,19 +39,20 @@ AUTO_PROPORTION_FLOOR = 0.5
 
 
 class NeighbourIndex:
-    """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan."""
+    """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan.
+
+    The scan is a tree whose single leaf holds every row, so the kernels have
+    one code path for both.
+    """
 
     def __init__(self, data):
-        self.data = data
         self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
-        # The brute path still passes a (tiny) tree so kernels keep one signature.
-        self.tree = build_kdtree(data if self.use_tree else data[:1])
+        leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
+        self.tree = build_kdtree(data, leaf_size)
 
     def knn(self, queries, k, exclude_self=False):
         """(squared distances, indices) of the k nearest rows, (dist, index) order."""
-        if self.use_tree:
-            return tree_knn(self.tree, queries, k, exclude_self)
-        return brute_knn(self.data, queries, k, exclude_self)
+        return tree_knn(self.tree, queries, k, exclude_self)
 
 
 @contextlib.contextmanager
@@ -113,6 +115,36 @@ def auto_max_dist_point(class_data, other_data):
     return float(np.clip(min(spread, gap) / max(spread, gap), 0.01, 1.0))
 
 
+def filter_sides(data, labels, class_rows, class_data, class_index, reliability_filter):
+    """What the reliability filter checks a class's candidates against.
+
+    Returns ``(class_side, other_side)`` as :func:`knnor._kernels.filter.
+    filter_verdict` takes them: the class rows with their tree, row numbers,
+    safe radii (distance to the nearest row of another class) and row hashes;
+    the other classes' tree and row numbers. Without the filter, empty
+    stand-ins of the same types.
+    """
+    other_rows = np.flatnonzero(labels != labels[class_rows[0]])
+    if not reliability_filter:
+        other_rows = other_rows[:1]
+    other_index = NeighbourIndex(np.ascontiguousarray(data[other_rows]))
+    if reliability_filter:
+        safe_radius = np.sqrt(other_index.knn(class_data, 1)[0][:, 0])
+        hash_keys, hash_positions = sorted_row_hashes(class_data)
+    else:
+        safe_radius = np.zeros(class_data.shape[0])
+        hash_keys, hash_positions = sorted_row_hashes(class_data[:0])
+    class_side = (
+        class_data,
+        class_index.tree,
+        class_rows,
+        safe_radius,
+        hash_keys,
+        hash_positions,
+    )
+    return class_side, (other_index.tree, other_rows)
+
+
 @dataclass
 class ClassResult:
     """What the engine made for one class."""
@@ -127,7 +159,6 @@ def oversample_one_class(
     labels,
     label,
     n_wanted,
-    index,
     *,
     n_neighbors,
     max_dist_point,
@@ -136,11 +167,8 @@ def oversample_one_class(
     rng,
     name,
 ):
-    """Run the KNNOR steps for class ``label``, called ``name`` in messages.
-
-    ``index`` covers all of ``data``.
-    """
-    class_rows = np.flatnonzero(labels == label)
+    """Run the KNNOR steps for class ``label``, called ``name`` in messages."""
+    class_rows = np.flatnonzero(labels == label).astype(np.int64)
     class_data = np.ascontiguousarray(data[class_rows])
     n_class = class_rows.shape[0]
 
@@ -151,7 +179,8 @@ def oversample_one_class(
             f"{k0 + 1}; lower n_neighbors or leave this class out of "
             "sampling_strategy."
         )
-    sq_dist, neighbours = NeighbourIndex(class_data).knn(class_data, k0, exclude_self=True)
+    class_index = NeighbourIndex(class_data)
+    sq_dist, neighbours = class_index.knn(class_data, k0, exclude_self=True)
     k_distances = np.sqrt(sq_dist[:, k0 - 1])
     seed_rank = np.empty(n_class, dtype=np.int64)
     seed_rank[np.argsort(k_distances, kind="stable")] = np.arange(n_class)
@@ -165,15 +194,11 @@ def oversample_one_class(
     rng_seed = int(rng.randint(np.iinfo(np.int32).max))
     synthetic, provenance, raw = oversample_class(
         class_data,
-        class_rows.astype(np.int64),
+        class_rows,
         neighbours,
         seed_rank,
         seed_order,
-        data,
-        labels,
-        label,
-        index.tree,
-        index.use_tree,
+        *filter_sides(data, labels, class_rows, class_data, class_index, reliability_filter),
         n_wanted,
         k0,
         float(max_dist_point),
@@ -226,16 +251,12 @@ def oversample(
     turn. Returns {label: ClassResult}.
     """
     with numba_threads(n_jobs):
-        # The filter checks candidates against all original rows; without the
-        # filter the kernels still want an index of the right type.
-        index = NeighbourIndex(data if reliability_filter else data[:1])
         return {
             label: oversample_one_class(
                 data,
                 labels,
                 label,
                 wanted,
-                index,
                 n_neighbors=n_neighbors,
                 max_dist_point=max_dist_point,
                 proportion_minority=proportion_minority,

@@ -1,7 +1,8 @@
-"""Exact k-nearest-neighbour search: a kd-tree and a brute-force scan.
+"""Exact nearest-neighbour search over a kd-tree.
 
-Both paths return neighbours ordered by (squared Euclidean distance, row index),
-so ties are broken by the smaller row index and the two paths agree exactly.
+A brute-force scan is the same tree with a single leaf holding every row
+(``leaf_size >= n``), so one set of kernels serves both. Neighbours are ordered
+by (squared Euclidean distance, row index): ties go to the smaller row index.
 Squared distances are summed feature by feature in column order, which makes
 equal inputs give bit-equal distances on either path.
 
@@ -54,34 +55,6 @@ def _push(best_dist, best_idx, dist, idx):
 def _reset(best_dist, best_idx):
     best_dist[:] = np.inf
     best_idx[:] = np.iinfo(np.int64).max
-
-
-# --------------------------------------------------------------------------- brute
-
-
-@njit(cache=True)
-def brute_query_one(data, query, exclude, best_dist, best_idx):
-    """k nearest rows of ``data`` to ``query``, skipping row ``exclude`` (or -1)."""
-    _reset(best_dist, best_idx)
-    for i in range(data.shape[0]):
-        if i != exclude:
-            _push(best_dist, best_idx, sq_dist(data[i], query), i)
-
-
-@njit(cache=True, parallel=True)
-def brute_knn(data, queries, k, exclude_self):
-    """k nearest rows of ``data`` for every query row, by a full scan.
-
-    With ``exclude_self`` the queries are ``data`` itself and row ``i`` is not
-    its own neighbour. Returns (squared distances, indices), each (n_queries, k).
-    """
-    n_queries = queries.shape[0]
-    dist = np.empty((n_queries, k))
-    idx = np.empty((n_queries, k), dtype=np.int64)
-    for q in prange(n_queries):
-        exclude = q if exclude_self else -1
-        brute_query_one(data, queries[q], exclude, dist[q], idx[q])
-    return dist, idx
 
 
 # --------------------------------------------------------------------------- kd-tree
@@ -180,13 +153,24 @@ def _box_sq_dist(lower, upper, query):
     return total
 
 
+@njit(cache=True, inline="always")
+def _push_children(lower, upper, query, left, stack, top):
+    """Push both children of a node, the nearer one on top; return the new top."""
+    d_left = _box_sq_dist(lower[left], upper[left], query)
+    d_right = _box_sq_dist(lower[left + 1], upper[left + 1], query)
+    near, far = (left, left + 1) if d_left <= d_right else (left + 1, left)
+    stack[top + 1] = far
+    stack[top + 2] = near
+    return top + 2
+
+
 @njit(cache=True)
 def tree_query_one(tree, query, exclude, best_dist, best_idx, stack):
     """k nearest rows to ``query`` by depth-first search of the kd-tree.
 
     A node is pruned only when its box is strictly farther than the current
     k-th neighbour, so rows tied with it are still seen and the (distance,
-    index) order matches :func:`brute_query_one` exactly.
+    index) order is exact.
     """
     points, order, start, end, lower, upper = tree
     n_nodes = start.shape[0]
@@ -207,12 +191,7 @@ def tree_query_one(tree, query, exclude, best_dist, best_idx, stack):
                 if order[r] != exclude:
                     _push(best_dist, best_idx, sq_dist(points[r], query), order[r])
             continue
-        d_left = _box_sq_dist(lower[left], upper[left], query)
-        d_right = _box_sq_dist(lower[left + 1], upper[left + 1], query)
-        near, far = (left, left + 1) if d_left <= d_right else (left + 1, left)
-        stack[top + 1] = far
-        stack[top + 2] = near
-        top += 2
+        top = _push_children(lower, upper, query, left, stack, top)
 
 
 @njit(cache=True)
@@ -229,7 +208,9 @@ def tree_stack(tree):
 def tree_knn(tree, queries, k, exclude_self):
     """k nearest rows of the tree's data for every query row.
 
-    Same contract and output as :func:`brute_knn`.
+    With ``exclude_self`` the queries are the tree's data itself and row ``i``
+    is not its own neighbour. Returns (squared distances, indices), each
+    (n_queries, k).
     """
     n_queries = queries.shape[0]
     dist = np.empty((n_queries, k))
@@ -239,3 +220,34 @@ def tree_knn(tree, queries, k, exclude_self):
         exclude = q if exclude_self else -1
         tree_query_one(tree, queries[q], exclude, dist[q], idx[q], stack)
     return dist, idx
+
+
+@njit(cache=True)
+def tree_any_before(tree, query, bound_dist, bound_id, ids, stack):
+    """Squared distance of some row preceding (bound_dist, bound_id), or -1.
+
+    A row ``i`` precedes the bound when ``(dist, ids[i])`` is smaller in the
+    neighbour order. The search stops at the first such row, so a "yes" is
+    usually much cheaper than a k-NN query; ``ids`` maps tree rows to the
+    numbering the bound uses.
+    """
+    points, order, start, end, lower, upper = tree
+    n_nodes = start.shape[0]
+    top = 0
+    stack[0] = 0
+    while top >= 0:
+        node = stack[top]
+        top -= 1
+        if start[node] == end[node]:
+            continue
+        if _box_sq_dist(lower[node], upper[node], query) > bound_dist:
+            continue
+        left = 2 * node + 1
+        if left >= n_nodes:
+            for r in range(start[node], end[node]):
+                dist = sq_dist(points[r], query)
+                if _precedes(dist, ids[order[r]], bound_dist, bound_id):
+                    return dist
+            continue
+        top = _push_children(lower, upper, query, left, stack, top)
+    return -1.0

@@ -83,35 +83,48 @@ def _walk_and_filter(
     alphas,
     n_steps,
     n_check,
-    data,
-    labels,
-    label,
-    tree,
-    use_tree,
+    class_side,
+    other_side,
+    stack_size,
     reliability_filter,
     candidates,
     verdicts,
 ):
-    n_batch = seeds.shape[0]
-    for b in prange(n_batch):
+    # numba's parallel loops take flat arrays, not nested tuples: unpack the
+    # filter's inputs here and rebuild them inside the loop.
+    _, class_tree, class_rows, safe_radius, hash_keys, hash_positions = class_side
+    c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
+    other_tree, other_rows = other_side
+    o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
+    for b in prange(seeds.shape[0]):
         walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
-        if reliability_filter:
-            best_dist = np.empty(n_check)
-            best_idx = np.empty(n_check, dtype=np.int64)
-            stack = tree_stack(tree)
-            verdicts[b] = filter_verdict(
-                data,
-                labels,
-                label,
-                tree,
-                use_tree,
-                candidates[b],
-                best_dist,
-                best_idx,
-                stack,
-            )
-        else:
+        if not reliability_filter:
             verdicts[b] = RELIABLE
+            continue
+        anchors = np.empty(n_steps + 1, dtype=np.int64)
+        anchors[0] = seeds[b]
+        anchors[1:] = neighbours[seeds[b], :n_steps]
+        scratch = (
+            np.empty(n_check),
+            np.empty(n_check, dtype=np.int64),
+            np.empty(n_steps + 1),
+            np.empty(stack_size, dtype=np.int64),
+        )
+        verdicts[b] = filter_verdict(
+            candidates[b],
+            anchors,
+            n_check,
+            (
+                class_data,
+                (c_points, c_order, c_start, c_end, c_lower, c_upper),
+                class_rows,
+                safe_radius,
+                hash_keys,
+                hash_positions,
+            ),
+            ((o_points, o_order, o_start, o_end, o_lower, o_upper), other_rows),
+            scratch,
+        )
 
 
 @njit(cache=True)
@@ -121,11 +134,8 @@ def oversample_class(
     neighbours,
     seed_rank,
     seed_order,
-    data,
-    labels,
-    label,
-    tree,
-    use_tree,
+    class_side,
+    other_side,
     n_wanted,
     k0,
     max_dist0,
@@ -141,8 +151,8 @@ def oversample_class(
     ``class_rows`` their row numbers in ``data``, ``neighbours`` (n_c, k0)
     in-class neighbour positions sorted by distance, ``seed_rank`` each
     point's rank by k-distance (0 = densest), ``seed_order`` the shuffled
-    round-robin order. ``data``/``labels``/``tree`` are the original rows
-    the filter checks against.
+    round-robin order. ``class_side`` and ``other_side`` are what the filter
+    checks against (see :func:`knnor._kernels.filter.filter_verdict`).
 
     Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
     the seed's row number then the rows walked through, padded with -1; the
@@ -169,6 +179,7 @@ def oversample_class(
     alphas = np.empty(max_batch)
     candidates = np.empty((max_batch, n_features))
     verdicts = np.empty(max_batch, dtype=np.int64)
+    stack_size = max(tree_stack(class_side[1]).shape[0], tree_stack(other_side[0]).shape[0])
 
     while accepted < n_wanted and attempts < max_attempts:
         k, max_dist, proportion = relaxed_params(level, k0, max_dist0, proportion0)
@@ -200,11 +211,9 @@ def oversample_class(
             alphas[:n_batch],
             k,
             n_check,
-            data,
-            labels,
-            label,
-            tree,
-            use_tree,
+            class_side,
+            other_side,
+            stack_size,
             reliability_filter,
             candidates,
             verdicts,
