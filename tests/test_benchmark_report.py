@@ -1,0 +1,315 @@
+"""The statistics and the report of a benchmark run (knnor.benchmark.report)."""
+
+import math
+import re
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from knnor.benchmark.report import (
+    ALL_CLASSIFIERS,
+    DEFAULT_METRICS,
+    average_ranks,
+    dataset_scores,
+    failures_table,
+    friedman_test,
+    holm_adjust,
+    holm_vs_control,
+    nemenyi_cd,
+    nemenyi_groups,
+    summarise,
+    write_report,
+)
+
+# ---------------------------------------------------------------------------
+# data
+
+
+def results_frame(cells):
+    """Tidy results from {(dataset, sampler, classifier): per-fold values}.
+
+    Every metric takes the fold's value; a string marks a failed fold and is
+    its error message.
+    """
+    rows = []
+    for (dataset, sampler, classifier), values in cells.items():
+        for fold, value in enumerate(values):
+            failed = isinstance(value, str)
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "n_samples": 100,
+                    "n_features": 4,
+                    "imbalance_ratio": 3.0,
+                    "sampler": sampler,
+                    "classifier": classifier,
+                    "repeat": 0,
+                    "fold": fold,
+                    "status": "failed" if failed else "ok",
+                    "error": value if failed else None,
+                    **dict.fromkeys(DEFAULT_METRICS, np.nan if failed else value),
+                    "fit_resample_seconds": np.nan if failed else 0.01 * (fold + 1),
+                    "n_synthetic": np.nan if failed else 40,
+                    "n_train": 80,
+                    "n_test": 20,
+                    "warnings": "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def toy_cells():
+    """Classifier lr: dataset means d1 A .875 B .625 C .625; d2 A .5 B .875 C .625; d3 all .5.
+
+    Classifier rf ties the three samplers on every dataset. Fold values are
+    exact in binary so that the ties are exact.
+    """
+    lr = {
+        "d1": {"A": [0.75, 1.0], "B": [0.5, 0.75], "C": [0.625, 0.625]},
+        "d2": {"A": [0.5, 0.5], "B": [1.0, 0.75], "C": [0.75, 0.5]},
+        "d3": {"A": [0.5, 0.5], "B": [0.25, 0.75], "C": [0.5, 0.5]},
+    }
+    cells = {}
+    for dataset, by_sampler in lr.items():
+        for sampler, values in by_sampler.items():
+            cells[dataset, sampler, "lr"] = values
+            cells[dataset, sampler, "rf"] = [0.5, 0.5]
+    return cells
+
+
+def report_cells():
+    """Six datasets, three samplers, three folds.
+
+    With lr, KNNOR > SMOTE > none on every dataset, except one failed SMOTE
+    fold on d0; with tree, the winner rotates so all average ranks are 2.
+    """
+    samplers = ["KNNOR", "SMOTE", "none"]
+    cells = {}
+    for d in range(6):
+        for position, sampler in enumerate(samplers):
+            cells[f"d{d}", sampler, "lr"] = [0.9 - 0.1 * position] * 3
+            cells[f"d{d}", sampler, "tree"] = [0.9 - 0.1 * ((position + d) % 3)] * 3
+    cells["d0", "SMOTE", "lr"] = [0.8, "ValueError: boom", 0.8]
+    return cells
+
+
+# ---------------------------------------------------------------------------
+# ranks and the failure policy
+
+
+def test_average_ranks_hand_computed_with_ties():
+    ranks = average_ranks(results_frame(toy_cells()), "f1")
+    # lr: d1 A 1, B 2.5, C 2.5; d2 A 3, B 1, C 2; d3 all 2.
+    expected_lr = {"A": 6 / 3, "B": 5.5 / 3, "C": 6.5 / 3}
+    for sampler, rank in expected_lr.items():
+        assert ranks.loc[sampler, "lr"] == pytest.approx(rank)
+        assert ranks.loc[sampler, "rf"] == pytest.approx(2.0)
+        # over the six blocks: lr's three plus rf's three ranks of 2
+        assert ranks.loc[sampler, ALL_CLASSIFIERS] == pytest.approx((3 * rank + 6) / 6)
+    assert list(ranks.index) == ["B", "A", "C"]  # best overall first
+
+
+def test_failed_fold_counts_as_zero():
+    cells = toy_cells()
+    cells["d1", "A", "lr"] = [0.75, "RuntimeError: singular"]
+    scores = dataset_scores(results_frame(cells), "roc_auc")
+    assert scores.loc[("lr", "d1"), "A"] == pytest.approx(0.375)
+    assert scores.loc[("lr", "d2"), "A"] == pytest.approx(0.5)
+
+
+def test_undefined_metric_and_missing_rows():
+    cells = toy_cells()
+    del cells["d2", "C", "lr"]  # C never ran on d2: scores 0 there
+    results = results_frame(cells)
+    undefined = results["dataset"].eq("d1") & results["classifier"].eq("lr")
+    results.loc[undefined, "roc_auc"] = np.nan  # undefined for everyone: block left out
+    results.loc[results["dataset"].eq("d3") & results["sampler"].eq("B"), "roc_auc"] = np.nan
+    scores = dataset_scores(results, "roc_auc")
+
+    assert ("lr", "d1") not in scores.index
+    assert scores.loc[("lr", "d2"), "C"] == 0.0
+    assert scores.loc[("lr", "d3"), "B"] == 0.0  # undefined for B only: its worst score
+    assert scores.loc[("rf", "d1"), "B"] == 0.5
+    assert len(scores) == 5
+
+
+def test_failing_sampler_ranks_worse_and_is_listed():
+    cells = toy_cells()
+    clean = average_ranks(results_frame(cells), "f1")
+    cells["d1", "A", "lr"] = [1.0, "MemoryError"]
+    cells["d1", "A", "rf"] = ["ValueError: first", "ValueError: second"]
+    results = results_frame(cells)
+    failed = average_ranks(results, "f1")
+
+    assert set(failed.index) == {"A", "B", "C"}
+    # On d1 A drops from rank 1 to 3 with lr, from 2 to 3 with rf.
+    assert failed.loc["A", "lr"] == pytest.approx(clean.loc["A", "lr"] + 2 / 3)
+    assert failed.loc["A", "rf"] == pytest.approx(clean.loc["A", "rf"] + 1 / 3)
+    assert failed.loc["A", ALL_CLASSIFIERS] > clean.loc["A", ALL_CLASSIFIERS]
+
+    table = failures_table(results)
+    assert table[["dataset", "sampler", "classifier"]].values.tolist() == [
+        ["d1", "A", "lr"],
+        ["d1", "A", "rf"],
+    ]
+    assert table["n_failed"].tolist() == [1, 2]
+    assert table["n_rows"].tolist() == [2, 2]
+    assert table["first_error"].tolist() == ["MemoryError", "ValueError: first"]
+
+
+def test_summarise_uses_successful_folds():
+    cells = toy_cells()
+    cells["d1", "A", "lr"] = [0.9, 0.7, "boom"]
+    summary = summarise(results_frame(cells), metrics=("f1",))
+    row = summary.set_index(["dataset", "sampler", "classifier", "metric"]).loc[
+        ("d1", "A", "lr", "f1")
+    ]
+    assert row["mean"] == pytest.approx(0.8)
+    assert row["sd"] == pytest.approx(np.std([0.9, 0.7], ddof=1))
+    assert (row["n_ok"], row["n_failed"]) == (2, 1)
+    assert len(summary) == 3 * 3 * 2
+
+
+# ---------------------------------------------------------------------------
+# statistical tests
+
+
+@pytest.mark.parametrize("decimals", [None, 1], ids=["no ties", "ties"])
+def test_friedman_matches_scipy(decimals):
+    scores = np.random.default_rng(0).uniform(size=(12, 5))
+    scores[:, 0] += 0.3  # a real difference, so the p-values are not trivial
+    if decimals is not None:
+        scores = scores.round(decimals)
+    result = friedman_test(scores)
+    expected = stats.friedmanchisquare(*scores.T)
+    assert result.statistic == pytest.approx(expected.statistic)
+    assert result.pvalue == pytest.approx(expected.pvalue)
+
+    n, k = scores.shape
+    f_stat = (n - 1) * expected.statistic / (n * (k - 1) - expected.statistic)
+    assert result.iman_davenport == pytest.approx(f_stat)
+    assert result.iman_davenport_pvalue == pytest.approx(
+        stats.f.sf(f_stat, k - 1, (k - 1) * (n - 1))
+    )
+    assert (result.n_datasets, result.n_samplers) == (n, k)
+
+
+def test_friedman_degenerate_matrices():
+    assert friedman_test(np.ones((4, 3)))[:4] == (0.0, 1.0, 0.0, 1.0)
+    same_order = friedman_test(np.tile([0.9, 0.5, 0.1], (4, 1)))
+    assert same_order.statistic == pytest.approx(4 * 2)  # N (k - 1), complete agreement
+    assert same_order.iman_davenport == math.inf
+    assert same_order.iman_davenport_pvalue == 0.0
+    with pytest.raises(ValueError, match="at least 2"):
+        friedman_test(np.ones((1, 3)))
+
+
+def test_nemenyi_cd_demsar_example():
+    # Demšar (2006), Table 5a: q_0.05 = 2.728 for k = 5.
+    assert nemenyi_cd(5, 30, 0.05) == pytest.approx(2.728 * math.sqrt(5 * 6 / (6 * 30)), abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "k, q_alpha",
+    # Demšar (2006), Table 5a (alpha = 0.05).
+    [(2, 1.960), (3, 2.343), (4, 2.569), (6, 2.850), (10, 3.164)],
+)
+def test_nemenyi_q_alpha_table(k, q_alpha):
+    n = 14
+    assert nemenyi_cd(k, n) / math.sqrt(k * (k + 1) / (6 * n)) == pytest.approx(q_alpha, abs=1e-3)
+
+
+def test_nemenyi_q_alpha_at_ten_percent():
+    # Demšar (2006), Table 5b: q_0.10 = 2.291 for k = 4.
+    assert nemenyi_cd(4, 6, 0.10) / math.sqrt(4 * 5 / 36) == pytest.approx(2.291, abs=1e-3)
+
+
+def test_nemenyi_groups_are_maximal_runs():
+    assert nemenyi_groups([1.0, 1.5, 2.8, 3.0], 1.0) == [(0, 1), (2, 3)]
+    # (2, 3) lies inside (1, 3) and is not repeated.
+    assert nemenyi_groups([1.0, 1.5, 2.2, 2.7], 1.3) == [(0, 2), (1, 3)]
+    assert nemenyi_groups([1.0, 2.0, 3.0], 0.5) == []
+
+
+def test_holm_adjust_hand_example():
+    # Sorted: 0.005 * 4 = 0.02; 0.01 * 3 = 0.03; 0.03 * 2 = 0.06; max(0.04 * 1, 0.06) = 0.06.
+    adjusted = holm_adjust([0.01, 0.04, 0.03, 0.005])
+    np.testing.assert_allclose(adjusted, [0.03, 0.06, 0.06, 0.02])
+    np.testing.assert_allclose(holm_adjust([0.5, 0.9]), [1.0, 1.0])
+
+
+def test_holm_vs_control_hand_example():
+    # k = 3, N = 6: standard error sqrt(3 * 4 / 36); z = 1 / se and 2 / se.
+    ranks = pd.Series({"B": 3.0, "KNNOR": 1.0, "A": 2.0})
+    table = holm_vs_control(ranks, "KNNOR", n_datasets=6, alpha=0.05)
+    se = math.sqrt(3 * 4 / (6 * 6))
+    p_a, p_b = 2 * stats.norm.sf(1 / se), 2 * stats.norm.sf(2 / se)  # 0.0833, 0.00053
+    assert list(table.index) == ["B", "A"]
+    np.testing.assert_allclose(table["z"], [2 / se, 1 / se])
+    np.testing.assert_allclose(table["pvalue"], [p_b, p_a])
+    np.testing.assert_allclose(table["pvalue_holm"], [2 * p_b, p_a])
+    assert table["reject"].tolist() == [True, False]
+    with pytest.raises(ValueError, match="control"):
+        holm_vs_control(ranks, "SMOTE", 6)
+
+
+# ---------------------------------------------------------------------------
+# the report
+
+
+def linked_files(report):
+    return re.findall(r"\]\(([^)]+)\)", report.read_text(encoding="utf-8"))
+
+
+def test_write_report_writes_every_file(tmp_path):
+    pytest.importorskip("matplotlib")
+    results = results_frame(report_cells())
+    path = write_report(results, tmp_path / "out")
+
+    assert path == tmp_path / "out" / "report.md"
+    for name in ["summary", "ranks", "friedman", "holm", "timing", "failures"]:
+        assert (path.parent / f"{name}.csv").stat().st_size > 0
+    for metric in DEFAULT_METRICS:
+        for kind in ["cd", "ranks"]:
+            for suffix in ["png", "svg"]:
+                assert (path.parent / "figures" / f"{kind}_{metric}.{suffix}").is_file()
+    links = linked_files(path)
+    assert len(links) == 4 * len(DEFAULT_METRICS)
+    assert all((path.parent / link).is_file() for link in links)
+
+    timing = pd.read_csv(path.parent / "timing.csv").set_index("sampler")
+    assert timing.loc["SMOTE", "failed_rows"] == 1
+    assert timing.loc["KNNOR", "median_fit_resample_seconds"] == pytest.approx(0.02)
+    ranks = pd.read_csv(path.parent / "ranks.csv")
+    assert set(ranks["classifier"]) == {"lr", "tree", ALL_CLASSIFIERS}
+    friedman = pd.read_csv(path.parent / "friedman.csv").set_index(["metric", "classifier"])
+    assert friedman.loc[("f1", "lr"), "reject"]
+    assert not friedman.loc[("f1", "tree"), "reject"]
+
+    text = path.read_text(encoding="utf-8")
+    assert "tree: the Friedman test does not reject" in text
+    assert "ValueError: boom" in text
+    assert "| d0 | SMOTE | lr | 1 | 3 | ValueError: boom |" in text
+    assert "**1.00**" in text  # KNNOR's best rank with lr, in bold
+    assert "- Datasets: 6" in text
+
+
+def test_write_report_without_matplotlib(tmp_path, monkeypatch):
+    for name in ["matplotlib", "matplotlib.figure"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    path = write_report(results_frame(report_cells()), tmp_path, metrics=("f1", "roc_auc"))
+
+    text = path.read_text(encoding="utf-8")
+    assert "matplotlib is not installed" in text
+    assert linked_files(path) == []
+    assert not (tmp_path / "figures").exists()
+    assert (tmp_path / "ranks.csv").is_file()
+    assert set(pd.read_csv(tmp_path / "holm.csv")["metric"]) == {"f1", "roc_auc"}
+
+
+def test_write_report_needs_the_control(tmp_path):
+    with pytest.raises(ValueError, match="control sampler 'ROS'"):
+        write_report(results_frame(report_cells()), tmp_path, control="ROS")
