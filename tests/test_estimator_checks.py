@@ -22,6 +22,6 @@ def test_imblearn_compatible(estimator, check):
     check(estimator)
 
 
-@sklearn_checks([KNNOR(random_state=0)])
+@_listed(sklearn_checks([KNNOR(random_state=0)]))
 def test_sklearn_compatible(estimator, check):
     check(estimator)
