@@ -14,6 +14,7 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from knnor._kernels import geometry
+from knnor._kernels.blas import sq_norms
 from knnor._kernels.filter import sorted_row_hashes
 from knnor._kernels.neighbours import LEAF_SIZE, build_kdtree, tree_knn
 from knnor._kernels.oversample import (
@@ -118,11 +119,13 @@ def auto_max_dist_point(class_data, other_data):
 def filter_sides(data, labels, class_rows, class_data, class_index, reliability_filter):
     """What the reliability filter checks a class's candidates against.
 
-    Returns ``(class_side, other_side)`` as :func:`knnor._kernels.filter.
-    filter_verdict` takes them: the class rows with their tree, row numbers,
-    safe radii (distance to the nearest row of another class) and row hashes;
-    the other classes' tree and row numbers. Without the filter, empty
-    stand-ins of the same types.
+    Returns ``(class_side, other_side, blas_norms)``: the first two as
+    :func:`knnor._kernels.filter.filter_verdict` takes them (the class rows
+    with their tree, row numbers, safe radii, i.e. distance to the nearest row
+    of another class, and row hashes; the other classes' tree and row
+    numbers), then the squared row norms of both sides when the data is
+    searched by scanning (BLAS filter), else two empty arrays. Without the
+    filter, stand-ins of the same types.
     """
     other_rows = np.flatnonzero(labels != labels[class_rows[0]])
     if not reliability_filter:
@@ -142,7 +145,12 @@ def filter_sides(data, labels, class_rows, class_data, class_index, reliability_
         hash_keys,
         hash_positions,
     )
-    return class_side, (other_index.tree, other_rows)
+    other_side = (other_index.tree, other_rows)
+    if reliability_filter and not class_index.use_tree:
+        blas_norms = (sq_norms(class_data), sq_norms(other_index.tree[0]))
+    else:
+        blas_norms = (np.empty(0), np.empty(0))
+    return class_side, other_side, blas_norms
 
 
 @dataclass

@@ -94,10 +94,12 @@ def reference_knnor(X, y, n_wanted, k0, max_dist0, proportion0, use_filter, rand
     return X_res, y_res, np.vstack([r[1] for r in results])
 
 
-def overlapping_classes(n_per_class, seed):
-    """Three overlapping 4-d Gaussian classes: the filter rejects many points."""
+def overlapping_classes(n_per_class, seed, n_features=4):
+    """Three overlapping Gaussian classes: the filter rejects many points."""
     rng = np.random.default_rng(seed)
-    X = np.vstack([rng.normal(loc=c * 0.2, size=(n, 4)) for c, n in enumerate(n_per_class)])
+    X = np.vstack(
+        [rng.normal(loc=c * 0.2, size=(n, n_features)) for c, n in enumerate(n_per_class)]
+    )
     y = np.repeat(np.arange(len(n_per_class)), n_per_class)
     return X, y
 
@@ -112,8 +114,9 @@ def overlapping_classes(n_per_class, seed):
     ],
 )
 @pytest.mark.parametrize("use_filter", [True, False])
-def test_engine_equals_plain_python_reference(params, use_filter):
-    X, y = overlapping_classes([300, 60, 25], seed=params["n_neighbors"])
+@pytest.mark.parametrize("n_features", [4, 24])  # kd-tree and BLAS-scan filters
+def test_engine_equals_plain_python_reference(params, use_filter, n_features):
+    X, y = overlapping_classes([300, 60, 25], seed=params["n_neighbors"], n_features=n_features)
     sampler = KNNOR(
         sampling_strategy={1: 300, 2: 300},
         reliability_filter=use_filter,
@@ -138,3 +141,23 @@ def test_engine_equals_plain_python_reference(params, use_filter):
     if use_filter and params["n_neighbors"] > 1:
         # The case must exercise the relaxation for the comparison to mean much.
         assert max(s["max_relaxation_level"] for s in sampler.class_stats_.values()) > 0
+
+
+@pytest.mark.parametrize("n_features", [4, 24])
+def test_engine_equals_reference_with_ties_and_duplicates(n_features):
+    # Five minority rows appear four times each: their three nearest class rows
+    # are their copies (tied at distance 0, ordered by row), so walks from them
+    # stay put and land on an original row, a duplicate the filter must reject.
+    rng = np.random.default_rng(n_features)
+    X = np.vstack([rng.normal(size=(340, n_features)), rng.normal(0.3, 1, (50, n_features))])
+    X = np.vstack([X, np.repeat(X[340:345], 3, axis=0)])
+    y = np.repeat([0, 1], [340, 65])
+    sampler = KNNOR(n_neighbors=3, random_state=3)
+    X_res, y_res = sampler.fit_resample(X, y)
+    expected_X, expected_y, expected_prov = reference_knnor(
+        X, y, {1: 340 - 65}, 3, 0.5, 0.9, True, random_state=3
+    )
+    np.testing.assert_array_equal(sampler.provenance_, expected_prov)
+    np.testing.assert_array_equal(y_res, expected_y)
+    np.testing.assert_allclose(X_res, expected_X, rtol=1e-13, atol=0)
+    assert sampler.class_stats_[1]["n_rejected_duplicate"] > 0

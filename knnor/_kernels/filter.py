@@ -30,6 +30,7 @@ from knnor._kernels.neighbours import sq_dist, tree_any_before, tree_query_one
 RELIABLE = 0
 WRONG_NEIGHBOURS = 1
 DUPLICATE = 2
+PENDING = -1  # not settled by the certificate; steps 2 and 3 still to run
 
 #: Relative margin of the certificate; rounding errors are below 1e-12.
 CERTIFICATE_MARGIN = 1e-9
@@ -89,6 +90,17 @@ def _certified(candidate, anchors, n_check, class_data, safe_radius, anchor_sq_d
 
 
 @njit(cache=True)
+def certificate_verdict(candidate, anchors, n_check, class_side, anchor_sq_dist):
+    """Step 1 alone: RELIABLE or DUPLICATE when certified, else PENDING."""
+    class_data, _, _, safe_radius, hash_keys, hash_positions = class_side
+    if not _certified(candidate, anchors, n_check, class_data, safe_radius, anchor_sq_dist):
+        return PENDING
+    if _equals_a_row(candidate, class_data, hash_keys, hash_positions):
+        return DUPLICATE
+    return RELIABLE
+
+
+@njit(cache=True)
 def filter_verdict(candidate, anchors, n_check, class_side, other_side, scratch):
     """Verdict of the reliability filter for one candidate of one class.
 
@@ -98,14 +110,13 @@ def filter_verdict(candidate, anchors, n_check, class_side, other_side, scratch)
     ``other_side = (other_tree, other_rows)``; ``scratch = (best_dist,
     best_idx, anchor_sq_dist, stack)`` with ``best_*`` of length ``n_check``.
     """
-    class_data, class_tree, class_rows, safe_radius, hash_keys, hash_positions = class_side
+    _, class_tree, class_rows, _, _, _ = class_side
     other_tree, other_rows = other_side
     best_dist, best_idx, anchor_sq_dist, stack = scratch
 
-    if _certified(candidate, anchors, n_check, class_data, safe_radius, anchor_sq_dist):
-        if _equals_a_row(candidate, class_data, hash_keys, hash_positions):
-            return DUPLICATE
-        return RELIABLE
+    verdict = certificate_verdict(candidate, anchors, n_check, class_side, anchor_sq_dist)
+    if verdict != PENDING:
+        return verdict
 
     tree_query_one(class_tree, candidate, -1, best_dist, best_idx, stack)
     if best_dist[0] == 0.0:

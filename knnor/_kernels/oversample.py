@@ -13,10 +13,12 @@ import numpy as np
 from numba import njit, prange, types
 from numba.typed import Dict
 
+from knnor._kernels.blas import blas_verdicts
 from knnor._kernels.filter import (
     DUPLICATE,
     RELIABLE,
     WRONG_NEIGHBOURS,
+    certificate_verdict,
     filter_verdict,
     register_if_new,
 )
@@ -87,9 +89,17 @@ def _walk_and_filter(
     other_side,
     stack_size,
     reliability_filter,
+    blas_norms,
     candidates,
     verdicts,
 ):
+    """Walk every seed of the batch and give each candidate its filter verdict.
+
+    With ``blas_norms = (class_sq, other_sq)`` non-empty (high-dimensional
+    data), candidates the certificate leaves open are settled together by
+    :func:`knnor._kernels.blas.blas_verdicts` instead of one scan each.
+    """
+    use_blas = blas_norms[0].shape[0] > 0
     # numba's parallel loops take flat arrays, not nested tuples: unpack the
     # filter's inputs here and rebuild them inside the loop.
     _, class_tree, class_rows, safe_radius, hash_keys, hash_positions = class_side
@@ -104,10 +114,27 @@ def _walk_and_filter(
         anchors = np.empty(n_steps + 1, dtype=np.int64)
         anchors[0] = seeds[b]
         anchors[1:] = neighbours[seeds[b], :n_steps]
+        anchor_sq_dist = np.empty(n_steps + 1)
+        if use_blas:
+            verdicts[b] = certificate_verdict(
+                candidates[b],
+                anchors,
+                n_check,
+                (
+                    class_data,
+                    (c_points, c_order, c_start, c_end, c_lower, c_upper),
+                    class_rows,
+                    safe_radius,
+                    hash_keys,
+                    hash_positions,
+                ),
+                anchor_sq_dist,
+            )
+            continue
         scratch = (
             np.empty(n_check),
             np.empty(n_check, dtype=np.int64),
-            np.empty(n_steps + 1),
+            anchor_sq_dist,
             np.empty(stack_size, dtype=np.int64),
         )
         verdicts[b] = filter_verdict(
@@ -125,6 +152,22 @@ def _walk_and_filter(
             ((o_points, o_order, o_start, o_end, o_lower, o_upper), other_rows),
             scratch,
         )
+    if use_blas and reliability_filter:
+        # A single-leaf tree keeps its rows in their original order.
+        blas_verdicts(
+            candidates,
+            seeds,
+            neighbours,
+            n_steps,
+            n_check,
+            verdicts[: seeds.shape[0]],
+            class_data,
+            blas_norms[0],
+            class_rows,
+            o_points,
+            blas_norms[1],
+            other_rows,
+        )
 
 
 @njit(cache=True)
@@ -136,6 +179,7 @@ def oversample_class(
     seed_order,
     class_side,
     other_side,
+    blas_norms,
     n_wanted,
     k0,
     max_dist0,
@@ -152,7 +196,9 @@ def oversample_class(
     in-class neighbour positions sorted by distance, ``seed_rank`` each
     point's rank by k-distance (0 = densest), ``seed_order`` the shuffled
     round-robin order. ``class_side`` and ``other_side`` are what the filter
-    checks against (see :func:`knnor._kernels.filter.filter_verdict`).
+    checks against (see :func:`knnor._kernels.filter.filter_verdict`);
+    ``blas_norms`` the squared row norms of both sides for the BLAS filter,
+    or two empty arrays for the tree filter.
 
     Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
     the seed's row number then the rows walked through, padded with -1; the
@@ -215,6 +261,7 @@ def oversample_class(
             other_side,
             stack_size,
             reliability_filter,
+            blas_norms,
             candidates,
             verdicts,
         )
