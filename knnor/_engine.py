@@ -14,7 +14,7 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from knnor._kernels import geometry
-from knnor._kernels.blas import sq_norms
+from knnor._kernels.blas import blas_knn, sq_norms
 from knnor._kernels.filter import sorted_row_hashes
 from knnor._kernels.neighbours import LEAF_SIZE, build_kdtree, tree_knn
 from knnor._kernels.oversample import (
@@ -42,18 +42,21 @@ AUTO_PROPORTION_FLOOR = 0.5
 class NeighbourIndex:
     """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan.
 
-    The scan is a tree whose single leaf holds every row, so the kernels have
-    one code path for both.
+    The scan is a tree whose single leaf holds every row (so the filter
+    kernels keep one signature), searched with BLAS products.
     """
 
     def __init__(self, data):
         self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
         leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
         self.tree = build_kdtree(data, leaf_size)
+        self.sq_norms = None if self.use_tree else sq_norms(self.tree[0])
 
     def knn(self, queries, k, exclude_self=False):
         """(squared distances, indices) of the k nearest rows, (dist, index) order."""
-        return tree_knn(self.tree, queries, k, exclude_self)
+        if self.use_tree:
+            return tree_knn(self.tree, queries, k, exclude_self)
+        return blas_knn(self.tree[0], self.sq_norms, queries, k, exclude_self)
 
 
 @contextlib.contextmanager
@@ -147,7 +150,7 @@ def filter_sides(data, labels, class_rows, class_data, class_index, reliability_
     )
     other_side = (other_index.tree, other_rows)
     if reliability_filter and not class_index.use_tree:
-        blas_norms = (sq_norms(class_data), sq_norms(other_index.tree[0]))
+        blas_norms = (class_index.sq_norms, other_index.sq_norms)
     else:
         blas_norms = (np.empty(0), np.empty(0))
     return class_side, other_side, blas_norms

@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 
 from knnor._engine import NeighbourIndex
+from knnor._kernels.blas import blas_knn, sq_norms
 from knnor._kernels.neighbours import build_kdtree, tree_knn
 
 
 def numpy_knn(data, queries, k, exclude_self):
     """Reference: full distance matrix, order by (distance, row index)."""
-    sq = ((queries[:, None, :] - data[None, :, :]) ** 2).sum(axis=2)
+    sq = np.array([((data - query) ** 2).sum(axis=1) for query in queries])
     if exclude_self:
         np.fill_diagonal(sq, np.inf)
     rows = np.arange(data.shape[0])
@@ -18,10 +19,11 @@ def numpy_knn(data, queries, k, exclude_self):
 
 
 def both_paths(data, queries, k, exclude_self):
-    """The kd-tree search, and the scan (a tree with one leaf)."""
+    """The kd-tree search, the scan (a tree with one leaf) and the BLAS search."""
     return (
         tree_knn(build_kdtree(data), queries, k, exclude_self),
         tree_knn(build_kdtree(data, data.shape[0]), queries, k, exclude_self),
+        blas_knn(data, sq_norms(data), queries, k, exclude_self),
     )
 
 
@@ -82,3 +84,23 @@ def test_index_picks_a_path_and_matches_numpy(d):
     assert index.use_tree == (d <= 16)
     dist, idx = index.knn(data, 6, exclude_self=True)
     np.testing.assert_array_equal(idx, numpy_knn(data, data, 6, True)[1])
+
+
+@pytest.mark.parametrize("exclude_self", [False, True])
+def test_blas_search_across_blocks_and_chunks(exclude_self):
+    # More rows than one BLAS block and more queries than one chunk, with
+    # duplicated rows, so neighbours cross block boundaries and tie. Values are
+    # multiples of 0.5, so every distance is exact and ties are true ties.
+    rng = np.random.default_rng(5)
+    data = np.round(rng.normal(size=(4500, 17)) * 2) / 2
+    data[4200:] = data[:300]
+    queries = data if exclude_self else np.round(rng.normal(size=(300, 17)) * 2) / 2
+    dist, idx = blas_knn(data, sq_norms(data), queries, 4, exclude_self)
+    rows = np.arange(len(data))
+    for q in range(300):  # the numpy reference on the first 300 queries
+        sq = ((data - queries[q]) ** 2).sum(axis=1)
+        if exclude_self:
+            sq[q] = np.inf
+        order = np.lexsort((rows, sq))[:4]
+        np.testing.assert_array_equal(idx[q], order)
+        np.testing.assert_array_equal(dist[q], sq[order])

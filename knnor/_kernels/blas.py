@@ -125,3 +125,42 @@ def blas_verdicts(
                 verdicts[rows[i]] = WRONG_NEIGHBOURS
             else:
                 verdicts[rows[i]] = RELIABLE
+
+
+@njit(cache=True, parallel=True)
+def blas_knn(data, data_sq, queries, k, exclude_self):
+    """Exact k nearest rows of ``data`` for every query, on BLAS products.
+
+    Same contract and output as :func:`knnor._kernels.neighbours.tree_knn`. In
+    each block of rows a query re-measures exactly only the rows whose
+    approximate distance may beat both its current k-th neighbour and the
+    block's own k-th smallest approximate distance (plus the slack).
+    """
+    n_queries = queries.shape[0]
+    dist = np.empty((n_queries, k))
+    idx = np.empty((n_queries, k), dtype=np.int64)
+    data_max = data_sq.max()
+    for chunk_start in range(0, n_queries, CHUNK):
+        chunk_stop = min(chunk_start + CHUNK, n_queries)
+        chunk = np.ascontiguousarray(queries[chunk_start:chunk_stop])
+        q_sq = sq_norms(chunk)
+        for i in range(chunk_stop - chunk_start):
+            _reset(dist[chunk_start + i], idx[chunk_start + i])
+        for start in range(0, data.shape[0], BLOCK):
+            stop = min(start + BLOCK, data.shape[0])
+            products = _products(chunk, data, start, stop)
+            for i in prange(chunk_stop - chunk_start):
+                q = chunk_start + i
+                exclude = q if exclude_self else -1
+                slack = SLACK * (q_sq[i] + data_max)
+                approx = np.empty(stop - start)
+                for j in range(stop - start):
+                    approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * products[i, j]
+                # The query itself may sit in the block: one more when excluded.
+                rank = min(k + 1 if exclude_self else k, stop - start) - 1
+                block_kth = np.partition(approx, rank)[rank]
+                threshold = min(block_kth + 2.0 * slack, dist[q, k - 1] + slack)
+                for j in range(stop - start):
+                    if approx[j] <= threshold and start + j != exclude:
+                        _push(dist[q], idx[q], sq_dist(data[start + j], chunk[i]), start + j)
+    return dist, idx
