@@ -115,20 +115,17 @@ def _walk_and_filter(
         anchors[0] = seeds[b]
         anchors[1:] = neighbours[seeds[b], :n_steps]
         anchor_sq_dist = np.empty(n_steps + 1)
+        class_side_b = (
+            class_data,
+            (c_points, c_order, c_start, c_end, c_lower, c_upper),
+            class_rows,
+            safe_radius,
+            hash_keys,
+            hash_positions,
+        )
         if use_blas:
             verdicts[b] = certificate_verdict(
-                candidates[b],
-                anchors,
-                n_check,
-                (
-                    class_data,
-                    (c_points, c_order, c_start, c_end, c_lower, c_upper),
-                    class_rows,
-                    safe_radius,
-                    hash_keys,
-                    hash_positions,
-                ),
-                anchor_sq_dist,
+                candidates[b], anchors, n_check, class_side_b, anchor_sq_dist
             )
             continue
         scratch = (
@@ -141,14 +138,7 @@ def _walk_and_filter(
             candidates[b],
             anchors,
             n_check,
-            (
-                class_data,
-                (c_points, c_order, c_start, c_end, c_lower, c_upper),
-                class_rows,
-                safe_radius,
-                hash_keys,
-                hash_positions,
-            ),
+            class_side_b,
             ((o_points, o_order, o_start, o_end, o_lower, o_upper), other_rows),
             scratch,
         )
