@@ -16,7 +16,13 @@ from joblib import effective_n_jobs
 from knnor._kernels import geometry
 from knnor._kernels.blas import blas_knn, sq_norms
 from knnor._kernels.filter import sorted_row_hashes
-from knnor._kernels.neighbours import LEAF_SIZE, build_kdtree, tree_knn
+from knnor._kernels.neighbours import (
+    LEAF_SIZE,
+    NO_ROW,
+    build_kdtree,
+    tree_knn,
+    tree_knn_within,
+)
 from knnor._kernels.oversample import (
     STAT_ACCEPTED,
     STAT_ATTEMPTS,
@@ -35,6 +41,10 @@ TREE_MAX_FEATURES = 16
 ATTEMPTS_PER_POINT = 50
 ATTEMPTS_ALLOWANCE = 1000
 MAX_BATCH = 4096
+#: Rows of other classes each class row lists for the filter's certificate.
+OTHER_LIST_SIZE = 16
+#: ... and only those within this many of its in-class k-distances.
+OTHER_LIST_RADIUS = 2.0
 #: "auto" proportion_minority never keeps fewer than this share as seeds.
 AUTO_PROPORTION_FLOOR = 0.5
 
@@ -51,6 +61,17 @@ class NeighbourIndex:
         leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
         self.tree = build_kdtree(data, leaf_size)
         self.sq_norms = None if self.use_tree else sq_norms(self.tree[0])
+
+    def knn_within(self, queries, k, radius_sq):
+        """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
+
+        Empty slots hold ``radius_sq`` and ``NO_ROW``; the scan ignores the
+        radius and fills every slot. Either way every row left out is at least
+        as far as the last slot says.
+        """
+        if self.use_tree:
+            return tree_knn_within(self.tree, queries, k, radius_sq)
+        return self.knn(queries, k)
 
     def knn(self, queries, k, exclude_self=False):
         """(squared distances, indices) of the k nearest rows, (dist, index) order."""
@@ -119,36 +140,55 @@ def auto_max_dist_point(class_data, other_data):
     return float(np.clip(min(spread, gap) / max(spread, gap), 0.01, 1.0))
 
 
-def filter_sides(data, labels, class_rows, class_data, class_index, reliability_filter):
+def filter_sides(
+    data, labels, class_rows, class_data, class_index, neighbours, k_distances, reliability_filter
+):
     """What the reliability filter checks a class's candidates against.
 
     Returns ``(class_side, other_side, blas_norms)``: the first two as
-    :func:`knnor._kernels.filter.filter_verdict` takes them (the class rows
-    with their tree, row numbers, safe radii, i.e. distance to the nearest row
-    of another class, and row hashes; the other classes' tree and row
-    numbers), then the squared row norms of both sides when the data is
-    searched by scanning (BLAS filter), else two empty arrays. Without the
-    filter, stand-ins of the same types.
+    :func:`knnor._kernels.filter.filter_verdict` takes them, then the squared
+    row norms of both sides when the data is searched by scanning (BLAS
+    filter), else two empty arrays. Each class row gets its list of the
+    ``OTHER_LIST_SIZE`` nearest rows of other classes (as positions in their
+    tree) and the reach of that list and of its in-class ``neighbours``; a
+    list holding every row reaches infinitely far. Without the filter,
+    stand-ins of the same types.
     """
     other_rows = np.flatnonzero(labels != labels[class_rows[0]])
     if not reliability_filter:
         other_rows = other_rows[:1]
     other_index = NeighbourIndex(np.ascontiguousarray(data[other_rows]))
+    n_class = class_data.shape[0]
     if reliability_filter:
-        safe_radius = np.sqrt(other_index.knn(class_data, 1)[0][:, 0])
+        n_listed = min(OTHER_LIST_SIZE, other_rows.shape[0])
+        listed_sq, listed = other_index.knn_within(
+            class_data, n_listed, (OTHER_LIST_RADIUS * k_distances) ** 2
+        )
+        found = listed != NO_ROW
+        tree_position = np.empty_like(other_index.tree[1])
+        tree_position[other_index.tree[1]] = np.arange(other_rows.shape[0])
+        other_lists = np.where(found, tree_position[np.where(found, listed, 0)], -1)
+        other_reach = np.sqrt(listed_sq[:, -1])
+        if n_listed == other_rows.shape[0]:
+            other_reach[found[:, -1]] = np.inf
+        class_reach = k_distances.copy()
+        if neighbours.shape[1] == n_class - 1:
+            class_reach[:] = np.inf
         hash_keys, hash_positions = sorted_row_hashes(class_data)
     else:
-        safe_radius = np.zeros(class_data.shape[0])
+        other_lists = np.empty((n_class, 0), dtype=np.int64)
+        other_reach = class_reach = np.zeros(n_class)
         hash_keys, hash_positions = sorted_row_hashes(class_data[:0])
     class_side = (
         class_data,
         class_index.tree,
         class_rows,
-        safe_radius,
+        neighbours,
+        class_reach,
         hash_keys,
         hash_positions,
     )
-    other_side = (other_index.tree, other_rows)
+    other_side = (other_index.tree, other_rows, other_lists, other_reach)
     if reliability_filter and not class_index.use_tree:
         blas_norms = (class_index.sq_norms, other_index.sq_norms)
     else:
@@ -209,7 +249,16 @@ def oversample_one_class(
         neighbours,
         seed_rank,
         seed_order,
-        *filter_sides(data, labels, class_rows, class_data, class_index, reliability_filter),
+        *filter_sides(
+            data,
+            labels,
+            class_rows,
+            class_data,
+            class_index,
+            neighbours,
+            k_distances,
+            reliability_filter,
+        ),
         n_wanted,
         k0,
         float(max_dist_point),

@@ -2,37 +2,50 @@
 
 A candidate ``m`` for class ``c`` is
 
-- ``DUPLICATE`` when it equals an original row (its nearest row is at 0);
+- ``DUPLICATE`` when it equals an original row;
 - ``WRONG_NEIGHBOURS`` when one of its ``n_check`` nearest original rows, in
   (distance, row) order, is of another class;
 - ``RELIABLE`` otherwise.
 
+Before the walk, every class row ``a`` learns two neighbour lists: its ``k0``
+nearest class rows (the walk's own neighbours) and its nearest rows of other
+classes, each with its *reach*, the distance to the last row listed. A row
+missing from ``a``'s list is at least ``reach_a - |m - a|`` from ``m``
+(triangle inequality). The walk's anchors (the seed and the rows walked
+toward) lie near ``m``, so their lists usually hold every row that matters.
 :func:`filter_verdict` decides in up to three steps, each exact:
 
-1. Certificate. The walk's anchors (the seed and the rows walked toward) are
-   class rows at known distances ``d_a`` from ``m``, and each class row knows
-   its safe radius ``r_a``, the distance to the nearest row of another class.
-   By the triangle inequality no other-class row is nearer to ``m`` than
-   ``max_a (r_a - d_a)``. When that bound exceeds the ``n_check``-th smallest
-   ``d_a`` (with a margin far above rounding error), the ``n_check`` nearest
-   rows are all of class ``c``: ``m`` is reliable unless it equals a class row,
-   which a hash lookup settles.
-2. Class side: the ``n_check`` nearest class rows, from the class's tree.
+1. Certificate, from the anchors' lists alone. The nearest listed other-class
+   row is the nearest of all when it lies within the lists' bound; class rows
+   that come before it (and before the bound) are counted. ``n_check`` of
+   them make ``m`` reliable; fewer, with every class row that could come
+   first listed, make it a wrong-neighbours reject.
+2. Class side: the ``n_check`` nearest class rows, from the class's tree. A
+   listed other-class row before the last of them rejects ``m`` at once.
 3. Other side: the other classes' tree is searched for any row that would
    come before the ``n_check``-th class row, stopping at the first one found.
+
+Bounds from the triangle inequality are trusted only with a relative margin
+far above rounding error; comparisons of exact distances need none.
 """
 
 import numpy as np
 from numba import njit
 
-from knnor._kernels.neighbours import sq_dist, tree_any_before, tree_query_one
+from knnor._kernels.neighbours import (
+    _precedes,
+    _reset,
+    sq_dist,
+    tree_any_before,
+    tree_query_one,
+)
 
 RELIABLE = 0
 WRONG_NEIGHBOURS = 1
 DUPLICATE = 2
 PENDING = -1  # not settled by the certificate; steps 2 and 3 still to run
 
-#: Relative margin of the certificate; rounding errors are below 1e-12.
+#: Relative margin on triangle-inequality bounds; rounding errors are below 1e-12.
 CERTIFICATE_MARGIN = 1e-9
 _LAST_ID = np.iinfo(np.int64).max
 
@@ -78,26 +91,120 @@ def _equals_a_row(candidate, data, hash_keys, hash_positions):
     return False
 
 
+@njit(cache=True, inline="always")
+def _below(sq, bound):
+    """True when a row at squared distance ``sq`` is surely nearer than ``bound``."""
+    return np.sqrt(sq) * (1.0 + CERTIFICATE_MARGIN) < bound
+
+
 @njit(cache=True)
-def _certified(candidate, anchors, n_check, class_data, safe_radius, anchor_sq_dist):
-    """True when no other-class row can be among the n_check nearest (step 1)."""
+def _unlisted_bound(anchors, anchor_dist, reach):
+    """No row missing from every anchor's list is nearer to the candidate."""
     bound = -np.inf
-    for a in range(anchors.shape[0]):
-        anchor_sq_dist[a] = sq_dist(class_data[anchors[a]], candidate)
-        bound = max(bound, safe_radius[anchors[a]] - np.sqrt(anchor_sq_dist[a]))
-    anchor_sq_dist.sort()
-    return bound > np.sqrt(anchor_sq_dist[n_check - 1]) * (1.0 + CERTIFICATE_MARGIN)
+    for i in range(anchors.shape[0]):
+        bound = max(bound, reach[anchors[i]] - anchor_dist[i])
+    return bound
 
 
 @njit(cache=True)
-def certificate_verdict(candidate, anchors, n_check, class_side, anchor_sq_dist):
-    """Step 1 alone: RELIABLE or DUPLICATE when certified, else PENDING."""
-    class_data, _, _, safe_radius, hash_keys, hash_positions = class_side
-    if not _certified(candidate, anchors, n_check, class_data, safe_radius, anchor_sq_dist):
-        return PENDING
-    if _equals_a_row(candidate, class_data, hash_keys, hash_positions):
-        return DUPLICATE
-    return RELIABLE
+def _nearest_listed_other(candidate, anchors, other_tree, other_rows, other_lists):
+    """(squared distance, row) of the nearest row in the anchors' other-class lists."""
+    points, order = other_tree[0], other_tree[1]
+    best_sq, best_id = np.inf, _LAST_ID
+    for i in range(anchors.shape[0]):
+        for position in other_lists[anchors[i]]:
+            if position < 0:
+                break
+            dist = sq_dist(points[position], candidate)
+            row = other_rows[order[position]]
+            if _precedes(dist, row, best_sq, best_id):
+                best_sq, best_id = dist, row
+    return best_sq, best_id
+
+
+@njit(cache=True)
+def _note_class_row(position, dist, class_rows, bound_sq, bound_id, other_bound, found, n_found):
+    """Add class row ``position`` to ``found`` if it surely comes before every
+    other-class row and is not there yet; return the new count."""
+    if not _precedes(dist, class_rows[position], bound_sq, bound_id):
+        return n_found
+    if not _below(dist, other_bound):
+        return n_found
+    for i in range(n_found):
+        if found[i] == position:
+            return n_found
+    found[n_found] = position
+    return n_found + 1
+
+
+@njit(cache=True)
+def _count_class_first(
+    candidate, anchors, anchor_sq, class_side, near_sq, near_id, other_bound, found
+):
+    """How many listed class rows come before every other-class row (at most
+    ``found.shape[0]``): the anchors, then the anchors' neighbours."""
+    class_data, _, class_rows, neighbours, _, _, _ = class_side
+    n_check = found.shape[0]
+    n_found = 0
+    for i in range(anchors.shape[0]):
+        n_found = _note_class_row(
+            anchors[i], anchor_sq[i], class_rows, near_sq, near_id, other_bound, found, n_found
+        )
+        if n_found == n_check:
+            return n_found
+    for i in range(anchors.shape[0]):
+        for position in neighbours[anchors[i]]:
+            dist = sq_dist(class_data[position], candidate)
+            n_found = _note_class_row(
+                position, dist, class_rows, near_sq, near_id, other_bound, found, n_found
+            )
+            if n_found == n_check:
+                return n_found
+    return n_found
+
+
+@njit(cache=True)
+def certificate_verdict(candidate, anchors, n_check, class_side, other_side, scratch):
+    """Step 1: the verdict from the anchors' neighbour lists, or PENDING.
+
+    Returns ``(verdict, near_sq, near_id, near_exact)``: the nearest listed
+    other-class row and whether it is surely the nearest of all, for steps 2
+    and 3. ``scratch = (anchor_sq, anchor_dist, found)``, the first two as
+    long as ``anchors``, ``found`` of length ``n_check``.
+    """
+    class_data, _, _, _, class_reach, hash_keys, hash_positions = class_side
+    other_tree, other_rows, other_lists, other_reach = other_side
+    anchor_sq, anchor_dist, found = scratch
+    for i in range(anchors.shape[0]):
+        anchor_sq[i] = sq_dist(class_data[anchors[i]], candidate)
+        anchor_dist[i] = np.sqrt(anchor_sq[i])
+    other_bound = _unlisted_bound(anchors, anchor_dist, other_reach)
+    near_sq, near_id = _nearest_listed_other(
+        candidate, anchors, other_tree, other_rows, other_lists
+    )
+    near_exact = _below(near_sq, other_bound)
+    if near_exact:
+        other_bound = np.inf  # the bound is the nearest row itself
+    n_found = _count_class_first(
+        candidate,
+        anchors,
+        anchor_sq,
+        class_side,
+        near_sq,
+        near_id,
+        other_bound,
+        found[:n_check],
+    )
+    if n_found == n_check:
+        if _equals_a_row(candidate, class_data, hash_keys, hash_positions):
+            return DUPLICATE, near_sq, near_id, near_exact
+        return RELIABLE, near_sq, near_id, near_exact
+    if near_exact and _below(near_sq, _unlisted_bound(anchors, anchor_dist, class_reach)):
+        # Every class row before the nearest other row was listed and counted.
+        if near_sq == 0.0 or _equals_a_row(candidate, class_data, hash_keys, hash_positions):
+            return DUPLICATE, near_sq, near_id, near_exact
+        return WRONG_NEIGHBOURS, near_sq, near_id, near_exact
+    return PENDING, near_sq, near_id, near_exact
 
 
 @njit(cache=True)
@@ -105,28 +212,37 @@ def filter_verdict(candidate, anchors, n_check, class_side, other_side, scratch)
     """Verdict of the reliability filter for one candidate of one class.
 
     ``anchors`` are the class positions of the seed and the rows walked;
-    ``class_side = (class_data, class_tree, class_rows, safe_radius,
-    hash_keys, hash_positions)`` with ``class_rows`` the original row numbers;
-    ``other_side = (other_tree, other_rows)``; ``scratch = (best_dist,
-    best_idx, anchor_sq_dist, stack)`` with ``best_*`` of length ``n_check``.
+    ``class_side = (class_data, class_tree, class_rows, neighbours,
+    class_reach, hash_keys, hash_positions)`` with ``class_rows`` the original
+    row numbers and ``neighbours`` the in-class lists; ``other_side =
+    (other_tree, other_rows, other_lists, other_reach)`` with ``other_lists``
+    holding tree positions; ``scratch = (anchor_sq, anchor_dist, found,
+    best_dist, best_idx, stack)`` with ``best_*`` of length ``n_check``.
     """
-    _, class_tree, class_rows, _, _, _ = class_side
-    other_tree, other_rows = other_side
-    best_dist, best_idx, anchor_sq_dist, stack = scratch
+    _, class_tree, class_rows, _, _, _, _ = class_side
+    other_tree, other_rows, _, _ = other_side
+    anchor_sq, anchor_dist, found, best_dist, best_idx, stack = scratch
 
-    verdict = certificate_verdict(candidate, anchors, n_check, class_side, anchor_sq_dist)
+    verdict, near_sq, near_id, near_exact = certificate_verdict(
+        candidate, anchors, n_check, class_side, other_side, (anchor_sq, anchor_dist, found)
+    )
     if verdict != PENDING:
         return verdict
 
+    _reset(best_dist, best_idx)
     tree_query_one(class_tree, candidate, -1, best_dist, best_idx, stack)
     if best_dist[0] == 0.0:
         return DUPLICATE
+    last_sq = best_dist[n_check - 1]
     last_row = class_rows[best_idx[n_check - 1]]
-    hit = tree_any_before(
-        other_tree, candidate, best_dist[n_check - 1], last_row, other_rows, stack
-    )
-    if hit < 0.0:
+    if _precedes(near_sq, near_id, last_sq, last_row):
+        hit = near_sq
+    elif near_exact:
         return RELIABLE
+    else:
+        hit = tree_any_before(other_tree, candidate, last_sq, last_row, other_rows, stack)
+        if hit < 0.0:
+            return RELIABLE
     if hit == 0.0 or tree_any_before(other_tree, candidate, 0.0, _LAST_ID, other_rows, stack) >= 0:
         return DUPLICATE
     return WRONG_NEIGHBOURS

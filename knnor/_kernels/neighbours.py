@@ -17,7 +17,9 @@ that alone makes queries several times faster than reading ``data[order[r]]``.
 import numpy as np
 from numba import njit, prange
 
-LEAF_SIZE = 32
+LEAF_SIZE = 64
+#: Index of an empty slot in a k-best list; sorts after every row.
+NO_ROW = np.iinfo(np.int64).max
 
 
 @njit(cache=True, inline="always")
@@ -52,9 +54,10 @@ def _push(best_dist, best_idx, dist, idx):
 
 
 @njit(cache=True)
-def _reset(best_dist, best_idx):
-    best_dist[:] = np.inf
-    best_idx[:] = np.iinfo(np.int64).max
+def _reset(best_dist, best_idx, bound_sq=np.inf):
+    """Empty k-best lists that accept only rows within ``bound_sq``."""
+    best_dist[:] = bound_sq
+    best_idx[:] = NO_ROW
 
 
 # --------------------------------------------------------------------------- kd-tree
@@ -155,53 +158,67 @@ def _box_sq_dist(lower, upper, query):
 
 @njit(cache=True, inline="always")
 def _push_children(lower, upper, query, left, stack, top):
-    """Push both children of a node, the nearer one on top; return the new top."""
+    """Push both children of a node with their box distances, the nearer one
+    on top; return the new top. ``stack = (nodes, box_sq_dist)``."""
+    nodes, box_sq = stack
     d_left = _box_sq_dist(lower[left], upper[left], query)
     d_right = _box_sq_dist(lower[left + 1], upper[left + 1], query)
-    near, far = (left, left + 1) if d_left <= d_right else (left + 1, left)
-    stack[top + 1] = far
-    stack[top + 2] = near
+    if d_left <= d_right:
+        nodes[top + 1], box_sq[top + 1] = left + 1, d_right
+        nodes[top + 2], box_sq[top + 2] = left, d_left
+    else:
+        nodes[top + 1], box_sq[top + 1] = left, d_left
+        nodes[top + 2], box_sq[top + 2] = left + 1, d_right
     return top + 2
+
+
+@njit(cache=True, inline="always")
+def _start(stack):
+    """Put the root on an empty stack; return the top."""
+    stack[0][0] = 0
+    stack[1][0] = 0.0
+    return 0
 
 
 @njit(cache=True)
 def tree_query_one(tree, query, exclude, best_dist, best_idx, stack):
     """k nearest rows to ``query`` by depth-first search of the kd-tree.
 
-    A node is pruned only when its box is strictly farther than the current
-    k-th neighbour, so rows tied with it are still seen and the (distance,
-    index) order is exact.
+    ``best_dist``/``best_idx`` come in as :func:`_reset` leaves them, so a
+    search can be limited to a radius. A node is pruned only when its box is
+    strictly farther than the current k-th neighbour, so rows tied with it are
+    still seen and the (distance, index) order is exact.
     """
     points, order, start, end, lower, upper = tree
     n_nodes = start.shape[0]
     k = best_dist.shape[0]
-    _reset(best_dist, best_idx)
-    top = 0
-    stack[0] = 0
+    nodes, box_sq = stack
+    top = _start(stack)
     while top >= 0:
-        node = stack[top]
+        node = nodes[top]
+        if box_sq[top] > best_dist[k - 1]:
+            top -= 1
+            continue
         top -= 1
-        if start[node] == end[node]:
-            continue
-        if _box_sq_dist(lower[node], upper[node], query) > best_dist[k - 1]:
-            continue
         left = 2 * node + 1
-        if left >= n_nodes:
-            for r in range(start[node], end[node]):
-                if order[r] != exclude:
-                    _push(best_dist, best_idx, sq_dist(points[r], query), order[r])
+        if left < n_nodes:
+            top = _push_children(lower, upper, query, left, stack, top)
             continue
-        top = _push_children(lower, upper, query, left, stack, top)
+        for r in range(start[node], end[node]):
+            dist = sq_dist(points[r], query)
+            if dist <= best_dist[k - 1] and order[r] != exclude:
+                _push(best_dist, best_idx, dist, order[r])
 
 
 @njit(cache=True)
 def tree_stack(tree):
-    """Scratch stack deep enough for any depth-first walk of ``tree``."""
+    """Scratch ``(nodes, box_sq_dist)`` stack deep enough for any depth-first
+    walk of ``tree``."""
     n_nodes = tree[2].shape[0]
     depth = 1
     while (1 << depth) <= n_nodes:
         depth += 1
-    return np.empty(2 * depth + 2, dtype=np.int64)
+    return np.empty(2 * depth + 2, dtype=np.int64), np.empty(2 * depth + 2)
 
 
 @njit(cache=True, parallel=True)
@@ -218,7 +235,25 @@ def tree_knn(tree, queries, k, exclude_self):
     for q in prange(n_queries):
         stack = tree_stack(tree)
         exclude = q if exclude_self else -1
+        _reset(dist[q], idx[q])
         tree_query_one(tree, queries[q], exclude, dist[q], idx[q], stack)
+    return dist, idx
+
+
+@njit(cache=True, parallel=True)
+def tree_knn_within(tree, queries, k, radius_sq):
+    """Up to k nearest rows within ``sqrt(radius_sq[q])`` of each query.
+
+    Like :func:`tree_knn`, with empty slots holding ``radius_sq[q]`` and
+    ``NO_ROW``. Every row left out is at least as far as the last slot says.
+    """
+    n_queries = queries.shape[0]
+    dist = np.empty((n_queries, k))
+    idx = np.empty((n_queries, k), dtype=np.int64)
+    for q in prange(n_queries):
+        stack = tree_stack(tree)
+        _reset(dist[q], idx[q], radius_sq[q])
+        tree_query_one(tree, queries[q], -1, dist[q], idx[q], stack)
     return dist, idx
 
 
@@ -233,21 +268,20 @@ def tree_any_before(tree, query, bound_dist, bound_id, ids, stack):
     """
     points, order, start, end, lower, upper = tree
     n_nodes = start.shape[0]
-    top = 0
-    stack[0] = 0
+    nodes, box_sq = stack
+    top = _start(stack)
     while top >= 0:
-        node = stack[top]
+        node = nodes[top]
+        if box_sq[top] > bound_dist:
+            top -= 1
+            continue
         top -= 1
-        if start[node] == end[node]:
-            continue
-        if _box_sq_dist(lower[node], upper[node], query) > bound_dist:
-            continue
         left = 2 * node + 1
-        if left >= n_nodes:
-            for r in range(start[node], end[node]):
-                dist = sq_dist(points[r], query)
-                if _precedes(dist, ids[order[r]], bound_dist, bound_id):
-                    return dist
+        if left < n_nodes:
+            top = _push_children(lower, upper, query, left, stack, top)
             continue
-        top = _push_children(lower, upper, query, left, stack, top)
+        for r in range(start[node], end[node]):
+            dist = sq_dist(points[r], query)
+            if _precedes(dist, ids[order[r]], bound_dist, bound_id):
+                return dist
     return -1.0

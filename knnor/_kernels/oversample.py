@@ -102,9 +102,9 @@ def _walk_and_filter(
     use_blas = blas_norms[0].shape[0] > 0
     # numba's parallel loops take flat arrays, not nested tuples: unpack the
     # filter's inputs here and rebuild them inside the loop.
-    _, class_tree, class_rows, safe_radius, hash_keys, hash_positions = class_side
+    _, class_tree, class_rows, _, class_reach, hash_keys, hash_positions = class_side
     c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
-    other_tree, other_rows = other_side
+    other_tree, other_rows, other_lists, other_reach = other_side
     o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
     for b in prange(seeds.shape[0]):
         walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
@@ -114,33 +114,38 @@ def _walk_and_filter(
         anchors = np.empty(n_steps + 1, dtype=np.int64)
         anchors[0] = seeds[b]
         anchors[1:] = neighbours[seeds[b], :n_steps]
-        anchor_sq_dist = np.empty(n_steps + 1)
         class_side_b = (
             class_data,
             (c_points, c_order, c_start, c_end, c_lower, c_upper),
             class_rows,
-            safe_radius,
+            neighbours,
+            class_reach,
             hash_keys,
             hash_positions,
         )
+        other_side_b = (
+            (o_points, o_order, o_start, o_end, o_lower, o_upper),
+            other_rows,
+            other_lists,
+            other_reach,
+        )
+        anchor_scratch = (
+            np.empty(n_steps + 1),
+            np.empty(n_steps + 1),
+            np.empty(n_check, dtype=np.int64),
+        )
         if use_blas:
             verdicts[b] = certificate_verdict(
-                candidates[b], anchors, n_check, class_side_b, anchor_sq_dist
-            )
+                candidates[b], anchors, n_check, class_side_b, other_side_b, anchor_scratch
+            )[0]
             continue
-        scratch = (
+        scratch = anchor_scratch + (
             np.empty(n_check),
             np.empty(n_check, dtype=np.int64),
-            anchor_sq_dist,
-            np.empty(stack_size, dtype=np.int64),
+            (np.empty(stack_size, dtype=np.int64), np.empty(stack_size)),
         )
         verdicts[b] = filter_verdict(
-            candidates[b],
-            anchors,
-            n_check,
-            class_side_b,
-            ((o_points, o_order, o_start, o_end, o_lower, o_upper), other_rows),
-            scratch,
+            candidates[b], anchors, n_check, class_side_b, other_side_b, scratch
         )
     if use_blas and reliability_filter:
         # A single-leaf tree keeps its rows in their original order.
@@ -215,7 +220,7 @@ def oversample_class(
     alphas = np.empty(max_batch)
     candidates = np.empty((max_batch, n_features))
     verdicts = np.empty(max_batch, dtype=np.int64)
-    stack_size = max(tree_stack(class_side[1]).shape[0], tree_stack(other_side[0]).shape[0])
+    stack_size = max(tree_stack(class_side[1])[0].shape[0], tree_stack(other_side[0])[0].shape[0])
 
     while accepted < n_wanted and attempts < max_attempts:
         k, max_dist, proportion = relaxed_params(level, k0, max_dist0, proportion0)
