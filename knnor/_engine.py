@@ -42,9 +42,9 @@ ATTEMPTS_PER_POINT = 50
 ATTEMPTS_ALLOWANCE = 1000
 MAX_BATCH = 4096
 #: Rows of other classes each class row lists for the filter's certificate.
-OTHER_LIST_SIZE = 16
+OTHER_LIST_SIZE = 12
 #: ... and only those within this many of its in-class k-distances.
-OTHER_LIST_RADIUS = 2.0
+OTHER_LIST_RADIUS = 1.5
 #: "auto" proportion_minority never keeps fewer than this share as seeds.
 AUTO_PROPORTION_FLOOR = 0.5
 
@@ -62,15 +62,16 @@ class NeighbourIndex:
         self.tree = build_kdtree(data, leaf_size)
         self.sq_norms = None if self.use_tree else sq_norms(self.tree[0])
 
-    def knn_within(self, queries, k, radius_sq):
+    def knn_within(self, queries, k, radius_sq, visit_order):
         """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
 
         Empty slots hold ``radius_sq`` and ``NO_ROW``; the scan ignores the
         radius and fills every slot. Either way every row left out is at least
-        as far as the last slot says.
+        as far as the last slot says. The tree searches queries in
+        ``visit_order`` (spatially sorted is fastest).
         """
         if self.use_tree:
-            return tree_knn_within(self.tree, queries, k, radius_sq)
+            return tree_knn_within(self.tree, queries, k, radius_sq, visit_order)
         return self.knn(queries, k)
 
     def knn(self, queries, k, exclude_self=False):
@@ -162,7 +163,10 @@ def filter_sides(
     if reliability_filter:
         n_listed = min(OTHER_LIST_SIZE, other_rows.shape[0])
         listed_sq, listed = other_index.knn_within(
-            class_data, n_listed, (OTHER_LIST_RADIUS * k_distances) ** 2
+            class_data,
+            n_listed,
+            (OTHER_LIST_RADIUS * k_distances) ** 2,
+            visit_order=class_index.tree[1],
         )
         found = listed != NO_ROW
         tree_position = np.empty_like(other_index.tree[1])

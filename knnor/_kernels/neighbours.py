@@ -226,13 +226,16 @@ def tree_knn(tree, queries, k, exclude_self):
     """k nearest rows of the tree's data for every query row.
 
     With ``exclude_self`` the queries are the tree's data itself and row ``i``
-    is not its own neighbour. Returns (squared distances, indices), each
-    (n_queries, k).
+    is not its own neighbour; they are then searched in tree order, so
+    consecutive searches touch the same leaves. Returns (squared distances,
+    indices), each (n_queries, k).
     """
     n_queries = queries.shape[0]
     dist = np.empty((n_queries, k))
     idx = np.empty((n_queries, k), dtype=np.int64)
-    for q in prange(n_queries):
+    visit_order = tree[1] if exclude_self else np.arange(n_queries)
+    for i in prange(n_queries):
+        q = visit_order[i]
         stack = tree_stack(tree)
         exclude = q if exclude_self else -1
         _reset(dist[q], idx[q])
@@ -241,16 +244,19 @@ def tree_knn(tree, queries, k, exclude_self):
 
 
 @njit(cache=True, parallel=True)
-def tree_knn_within(tree, queries, k, radius_sq):
+def tree_knn_within(tree, queries, k, radius_sq, visit_order):
     """Up to k nearest rows within ``sqrt(radius_sq[q])`` of each query.
 
     Like :func:`tree_knn`, with empty slots holding ``radius_sq[q]`` and
     ``NO_ROW``. Every row left out is at least as far as the last slot says.
+    Queries are searched in ``visit_order``; nearby queries in a row share
+    the leaves they read.
     """
     n_queries = queries.shape[0]
     dist = np.empty((n_queries, k))
     idx = np.empty((n_queries, k), dtype=np.int64)
-    for q in prange(n_queries):
+    for i in prange(n_queries):
+        q = visit_order[i]
         stack = tree_stack(tree)
         _reset(dist[q], idx[q], radius_sq[q])
         tree_query_one(tree, queries[q], -1, dist[q], idx[q], stack)

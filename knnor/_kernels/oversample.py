@@ -90,10 +90,15 @@ def _walk_and_filter(
     stack_size,
     reliability_filter,
     blas_norms,
+    tree_position,
     candidates,
     verdicts,
 ):
     """Walk every seed of the batch and give each candidate its filter verdict.
+
+    Seeds are processed in class-tree order (``tree_position``) so that
+    consecutive searches read the same leaves; each verdict depends on its
+    candidate alone, so the order changes nothing but speed.
 
     With ``blas_norms = (class_sq, other_sq)`` non-empty (high-dimensional
     data), candidates the certificate leaves open are settled together by
@@ -106,7 +111,9 @@ def _walk_and_filter(
     c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
     other_tree, other_rows, other_lists, other_reach = other_side
     o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
-    for b in prange(seeds.shape[0]):
+    visit_order = np.argsort(tree_position[seeds])
+    for i in prange(seeds.shape[0]):
+        b = visit_order[i]
         walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
         if not reliability_filter:
             verdicts[b] = RELIABLE
@@ -220,6 +227,8 @@ def oversample_class(
     alphas = np.empty(max_batch)
     candidates = np.empty((max_batch, n_features))
     verdicts = np.empty(max_batch, dtype=np.int64)
+    tree_position = np.empty(n_class, dtype=np.int64)
+    tree_position[class_side[1][1]] = np.arange(n_class)
     stack_size = max(tree_stack(class_side[1])[0].shape[0], tree_stack(other_side[0])[0].shape[0])
 
     while accepted < n_wanted and attempts < max_attempts:
@@ -257,6 +266,7 @@ def oversample_class(
             stack_size,
             reliability_filter,
             blas_norms,
+            tree_position,
             candidates,
             verdicts,
         )
