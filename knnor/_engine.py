@@ -14,7 +14,7 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from knnor._kernels import geometry
-from knnor._kernels.blas import blas_knn, sq_norms
+from knnor._kernels.blas import blas_knn, blas_rows
 from knnor._kernels.filter import sorted_row_hashes
 from knnor._kernels.neighbours import (
     LEAF_SIZE,
@@ -40,7 +40,10 @@ TREE_MAX_FEATURES = 16
 #: Attempts allowed per requested point, on top of a fixed allowance.
 ATTEMPTS_PER_POINT = 50
 ATTEMPTS_ALLOWANCE = 1000
-MAX_BATCH = 4096
+#: Candidates per batch: as many as fit in BATCH_BYTES, within these bounds.
+#: Large batches let the seeds of one batch, searched in tree order, share leaves.
+BATCH_BYTES = 16 * 2**20
+BATCH_BOUNDS = (4096, 262144)
 #: Rows of other classes each class row lists for the filter's certificate.
 OTHER_LIST_SIZE = 12
 #: ... and only those within this many of its in-class k-distances.
@@ -60,7 +63,7 @@ class NeighbourIndex:
         self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
         leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
         self.tree = build_kdtree(data, leaf_size)
-        self.sq_norms = None if self.use_tree else sq_norms(self.tree[0])
+        self.blas = None if self.use_tree else blas_rows(self.tree[0])
 
     def knn_within(self, queries, k, radius_sq, visit_order):
         """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
@@ -78,7 +81,7 @@ class NeighbourIndex:
         """(squared distances, indices) of the k nearest rows, (dist, index) order."""
         if self.use_tree:
             return tree_knn(self.tree, queries, k, exclude_self)
-        return blas_knn(self.tree[0], self.sq_norms, queries, k, exclude_self)
+        return blas_knn(self.blas, queries, k, exclude_self)
 
 
 @contextlib.contextmanager
@@ -146,10 +149,10 @@ def filter_sides(
 ):
     """What the reliability filter checks a class's candidates against.
 
-    Returns ``(class_side, other_side, blas_norms)``: the first two as
-    :func:`knnor._kernels.filter.filter_verdict` takes them, then the squared
-    row norms of both sides when the data is searched by scanning (BLAS
-    filter), else two empty arrays. Each class row gets its list of the
+    Returns ``(class_side, other_side, blas_sides)``: the first two as
+    :func:`knnor._kernels.filter.filter_verdict` takes them, then both
+    sides' :func:`knnor._kernels.blas.blas_rows` when the data is searched by
+    scanning (BLAS filter), else two of an empty array. Each class row gets its list of the
     ``OTHER_LIST_SIZE`` nearest rows of other classes (as positions in their
     tree) and the reach of that list and of its in-class ``neighbours``; a
     list holding every row reaches infinitely far. Without the filter,
@@ -194,10 +197,11 @@ def filter_sides(
     )
     other_side = (other_index.tree, other_rows, other_lists, other_reach)
     if reliability_filter and not class_index.use_tree:
-        blas_norms = (class_index.sq_norms, other_index.sq_norms)
+        blas_sides = (class_index.blas, other_index.blas)
     else:
-        blas_norms = (np.empty(0), np.empty(0))
-    return class_side, other_side, blas_norms
+        stand_in = blas_rows(np.empty((0, data.shape[1])))
+        blas_sides = (stand_in, stand_in)
+    return class_side, other_side, blas_sides
 
 
 @dataclass
@@ -270,7 +274,7 @@ def oversample_one_class(
         reliability_filter,
         ATTEMPTS_PER_POINT * n_wanted + ATTEMPTS_ALLOWANCE,
         rng_seed,
-        MAX_BATCH,
+        int(np.clip(BATCH_BYTES // (8 * data.shape[1]), *BATCH_BOUNDS)),
     )
     k_final, max_dist_final, proportion_final = relaxed_params(
         raw[STAT_FINAL_LEVEL], k0, float(max_dist_point), float(proportion_minority)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knnor._engine import NeighbourIndex
-from knnor._kernels.blas import blas_knn, sq_norms
+from knnor._kernels.blas import blas_knn, blas_rows
 from knnor._kernels.neighbours import build_kdtree, tree_knn
 
 
@@ -23,7 +23,7 @@ def both_paths(data, queries, k, exclude_self):
     return (
         tree_knn(build_kdtree(data), queries, k, exclude_self),
         tree_knn(build_kdtree(data, data.shape[0]), queries, k, exclude_self),
-        blas_knn(data, sq_norms(data), queries, k, exclude_self),
+        blas_knn(blas_rows(data), queries, k, exclude_self),
     )
 
 
@@ -95,7 +95,7 @@ def test_blas_search_across_blocks_and_chunks(exclude_self):
     data = np.round(rng.normal(size=(4500, 17)) * 2) / 2
     data[4200:] = data[:300]
     queries = data if exclude_self else np.round(rng.normal(size=(300, 17)) * 2) / 2
-    dist, idx = blas_knn(data, sq_norms(data), queries, 4, exclude_self)
+    dist, idx = blas_knn(blas_rows(data), queries, 4, exclude_self)
     rows = np.arange(len(data))
     for q in range(300):  # the numpy reference on the first 300 queries
         sq = ((data - queries[q]) ** 2).sum(axis=1)
@@ -104,3 +104,21 @@ def test_blas_search_across_blocks_and_chunks(exclude_self):
         order = np.lexsort((rows, sq))[:4]
         np.testing.assert_array_equal(idx[q], order)
         np.testing.assert_array_equal(dist[q], sq[order])
+
+
+@pytest.mark.parametrize("magnitude", [1e-150, 1e-20, 1.0, 1e20, 1e140])
+def test_single_precision_preselection_is_exact_at_any_scale(magnitude):
+    # The BLAS path preselects with float32 products of rows scaled by a power
+    # of two. Outside float32's range, and with columns of very different
+    # sizes, the neighbours must still be exact. Neighbours are close relative
+    # to the spread, so a loose preselection slack would show.
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(30, 40))
+    data = np.repeat(centres, 20, axis=0) + 1e-3 * rng.normal(size=(600, 40))
+    data[:, 0] *= 1e6
+    data *= magnitude
+    queries = data[::7] + magnitude * 1e-4 * rng.normal(size=data[::7].shape)
+    expected_dist, expected_idx = numpy_knn(data, queries, 5, False)
+    dist, idx = blas_knn(blas_rows(data), queries, 5, False)
+    np.testing.assert_array_equal(idx, expected_idx)
+    np.testing.assert_allclose(dist, expected_dist, rtol=1e-12)

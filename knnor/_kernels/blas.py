@@ -2,12 +2,22 @@
 
 Above a few dozen features a kd-tree prunes nothing and the filter becomes a
 scan of every row per candidate. Here a block of candidates is compared with a
-block of rows in one matrix product, ``|q|^2 + |x|^2 - 2 q.x``, which is fast
-but not exact. It only preselects: every row whose approximate distance is
-within ``SLACK`` (relative, far above the product's rounding error) of the
-bound that matters is re-measured with :func:`sq_dist`, and the verdict uses
-those exact distances, so it equals the tree path's.
+block of rows in one single-precision matrix product, ``|q|^2 + |x|^2 - 2 q.x``,
+which is fast but not exact. It only preselects: every row whose approximate
+distance is within a slack of the bound that matters is re-measured with
+:func:`sq_dist` in double precision, and the verdict uses those exact
+distances, so it equals the tree path's.
+
+The slack is a proven bound on the product's error. Rows and queries are first
+scaled by one power of two (exact), so the largest entry is in [0.5, 1) and
+single precision can neither overflow nor lose more than ``2**-126`` to
+underflow. Rounding each entry to float32 and summing ``d`` products then errs
+by at most ``(d + 3) u |q| |x| <= (d + 3) u (|q|^2 + |x|^2) / 2`` with
+``u = 2**-24`` (Higham, Accuracy and Stability of Numerical Algorithms, 3.1);
+the slack is four times that, plus ``2**-100`` for underflow.
 """
+
+import math
 
 import numpy as np
 from numba import njit, prange
@@ -15,7 +25,8 @@ from numba import njit, prange
 from knnor._kernels.filter import DUPLICATE, PENDING, RELIABLE, WRONG_NEIGHBOURS
 from knnor._kernels.neighbours import _precedes, _push, _reset, sq_dist
 
-SLACK = 1e-9
+UNIT_ROUNDOFF = 2.0**-24  # float32
+UNDERFLOW_SLACK = 2.0**-100
 CHUNK = 256  # candidates per product
 BLOCK = 4096  # rows per product
 
@@ -30,9 +41,34 @@ def sq_norms(data):
 
 
 @njit(cache=True)
-def _products(queries, data, start, stop):
-    """queries @ data[start:stop].T through BLAS."""
-    return np.dot(queries, np.ascontiguousarray(data[start:stop]).T)
+def blas_rows(data):
+    """What the products need of ``data``: ``(data, scaled float32 copy,
+    scaled squared norms, scale)``, the scale a power of two."""
+    largest = np.abs(data).max() if data.size else 0.0
+    scale = 1.0
+    if 0.0 < largest < np.inf:
+        scale = math.ldexp(1.0, -math.frexp(largest)[1])
+    scaled = data * scale
+    return data, scaled.astype(np.float32), sq_norms(scaled), scale
+
+
+@njit(cache=True)
+def _scaled_queries(queries, scale):
+    """(float32 copy, squared norms) of the queries times ``scale``."""
+    scaled = queries * scale
+    return scaled.astype(np.float32), sq_norms(scaled)
+
+
+@njit(cache=True, inline="always")
+def _slack(n_features, q_sq, row_sq_max):
+    """Bound on |approximate - exact| squared distance, in scaled units."""
+    return 2.0 * (n_features + 3) * UNIT_ROUNDOFF * (q_sq + row_sq_max) + UNDERFLOW_SLACK
+
+
+@njit(cache=True)
+def _products(queries32, rows32, start, stop):
+    """queries32 @ rows32[start:stop].T through BLAS, in float32."""
+    return np.dot(queries32, rows32[start:stop].T)
 
 
 @njit(cache=True)
@@ -52,29 +88,30 @@ def blas_verdicts(
     n_steps,
     n_check,
     verdicts,
-    class_data,
-    class_sq,
+    class_blas,
     class_rows,
-    other_data,
-    other_sq,
+    other_blas,
     other_rows,
 ):
     """Fill the ``PENDING`` entries of ``verdicts`` (see filter.py for their meaning).
 
-    The class side starts from the walk's anchors (seed and walked rows, whose
+    ``class_blas`` and ``other_blas`` are :func:`blas_rows` of each side. The
+    class side starts from the walk's anchors (seed and walked rows, whose
     exact distances bound the answer), so only rows that may beat them are
     re-measured.
     """
+    class_data, class32, class_sq, class_scale = class_blas
+    other_data, other32, other_sq, other_scale = other_blas
+    n_features = candidates.shape[1]
     pending = np.flatnonzero(verdicts == PENDING)
     class_max = class_sq.max()
     other_max = other_sq.max()
     for chunk_start in range(0, pending.shape[0], CHUNK):
         rows = pending[chunk_start : chunk_start + CHUNK]
         n = rows.shape[0]
-        queries = np.empty((n, candidates.shape[1]))
+        queries = np.empty((n, n_features))
         for i in range(n):
             queries[i] = candidates[rows[i]]
-        q_sq = sq_norms(queries)
         best_dist = np.empty((n, n_check))
         best_idx = np.empty((n, n_check), dtype=np.int64)
         for i in prange(n):
@@ -86,32 +123,36 @@ def blas_verdicts(
                 _push_new(best_dist[i], best_idx[i], sq_dist(class_data[j], queries[i]), j)
 
         # Class side: the n_check nearest class rows, exactly.
+        q32, q_sq = _scaled_queries(queries, class_scale)
+        to_scaled = class_scale * class_scale
         for start in range(0, class_data.shape[0], BLOCK):
             stop = min(start + BLOCK, class_data.shape[0])
-            products = _products(queries, class_data, start, stop)
+            products = _products(q32, class32, start, stop)
             for i in prange(n):
-                slack = SLACK * (q_sq[i] + class_max)
+                slack = _slack(n_features, q_sq[i], class_max)
                 for j in range(stop - start):
-                    approx = q_sq[i] + class_sq[start + j] - 2.0 * products[i, j]
-                    if approx <= best_dist[i, n_check - 1] + slack:
+                    approx = q_sq[i] + class_sq[start + j] - 2.0 * np.float64(products[i, j])
+                    if approx <= best_dist[i, n_check - 1] * to_scaled + slack:
                         row = start + j
                         _push_new(
                             best_dist[i], best_idx[i], sq_dist(class_data[row], queries[i]), row
                         )
 
         # Other side: does any row come before the n_check-th class row?
+        q32, q_sq = _scaled_queries(queries, other_scale)
+        to_scaled = other_scale * other_scale
         hit = np.zeros(n, dtype=np.bool_)
         zero = np.zeros(n, dtype=np.bool_)
         for start in range(0, other_data.shape[0], BLOCK):
             stop = min(start + BLOCK, other_data.shape[0])
-            products = _products(queries, other_data, start, stop)
+            products = _products(q32, other32, start, stop)
             for i in prange(n):
                 bound = best_dist[i, n_check - 1]
                 bound_id = class_rows[best_idx[i, n_check - 1]]
-                slack = SLACK * (q_sq[i] + other_max)
+                threshold = bound * to_scaled + _slack(n_features, q_sq[i], other_max)
                 for j in range(stop - start):
-                    approx = q_sq[i] + other_sq[start + j] - 2.0 * products[i, j]
-                    if approx <= bound + slack:
+                    approx = q_sq[i] + other_sq[start + j] - 2.0 * np.float64(products[i, j])
+                    if approx <= threshold:
                         dist = sq_dist(other_data[start + j], queries[i])
                         if _precedes(dist, other_rows[start + j], bound, bound_id):
                             hit[i] = True
@@ -128,38 +169,41 @@ def blas_verdicts(
 
 
 @njit(cache=True, parallel=True)
-def blas_knn(data, data_sq, queries, k, exclude_self):
-    """Exact k nearest rows of ``data`` for every query, on BLAS products.
+def blas_knn(blas, queries, k, exclude_self):
+    """Exact k nearest rows for every query, on BLAS products.
 
-    Same contract and output as :func:`knnor._kernels.neighbours.tree_knn`. In
-    each block of rows a query re-measures exactly only the rows whose
-    approximate distance may beat both its current k-th neighbour and the
-    block's own k-th smallest approximate distance (plus the slack).
+    ``blas`` is :func:`blas_rows` of the rows searched. Same contract and
+    output as :func:`knnor._kernels.neighbours.tree_knn`. In each block of
+    rows a query re-measures exactly only the rows whose approximate distance
+    may beat both its current k-th neighbour and the block's own k-th smallest
+    approximate distance (plus the slack).
     """
+    data, data32, data_sq, scale = blas
     n_queries = queries.shape[0]
     dist = np.empty((n_queries, k))
     idx = np.empty((n_queries, k), dtype=np.int64)
     data_max = data_sq.max()
+    to_scaled = scale * scale
     for chunk_start in range(0, n_queries, CHUNK):
         chunk_stop = min(chunk_start + CHUNK, n_queries)
         chunk = np.ascontiguousarray(queries[chunk_start:chunk_stop])
-        q_sq = sq_norms(chunk)
+        q32, q_sq = _scaled_queries(chunk, scale)
         for i in range(chunk_stop - chunk_start):
             _reset(dist[chunk_start + i], idx[chunk_start + i])
         for start in range(0, data.shape[0], BLOCK):
             stop = min(start + BLOCK, data.shape[0])
-            products = _products(chunk, data, start, stop)
+            products = _products(q32, data32, start, stop)
             for i in prange(chunk_stop - chunk_start):
                 q = chunk_start + i
                 exclude = q if exclude_self else -1
-                slack = SLACK * (q_sq[i] + data_max)
+                slack = _slack(data.shape[1], q_sq[i], data_max)
                 approx = np.empty(stop - start)
                 for j in range(stop - start):
-                    approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * products[i, j]
+                    approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
                 # The query itself may sit in the block: one more when excluded.
                 rank = min(k + 1 if exclude_self else k, stop - start) - 1
                 block_kth = np.partition(approx, rank)[rank]
-                threshold = min(block_kth + 2.0 * slack, dist[q, k - 1] + slack)
+                threshold = min(block_kth + 2.0 * slack, dist[q, k - 1] * to_scaled + slack)
                 for j in range(stop - start):
                     if approx[j] <= threshold and start + j != exclude:
                         _push(dist[q], idx[q], sq_dist(data[start + j], chunk[i]), start + j)

@@ -26,6 +26,7 @@ from knnor._kernels.neighbours import tree_stack
 from knnor._kernels.walk import walk
 
 PATIENCE = 10  # consecutive rejections before one relaxation step
+FIRST_BATCH = 4096  # level-0 batch cap after a state change; doubles per whole batch used
 STEP = 0.01  # relaxation step of max_dist_point and proportion_minority
 K_FLOOR = 2
 MAX_DIST_FLOOR = 0.01
@@ -89,7 +90,7 @@ def _walk_and_filter(
     other_side,
     stack_size,
     reliability_filter,
-    blas_norms,
+    blas_sides,
     tree_position,
     candidates,
     verdicts,
@@ -100,11 +101,11 @@ def _walk_and_filter(
     consecutive searches read the same leaves; each verdict depends on its
     candidate alone, so the order changes nothing but speed.
 
-    With ``blas_norms = (class_sq, other_sq)`` non-empty (high-dimensional
-    data), candidates the certificate leaves open are settled together by
+    With ``blas_sides`` non-empty (high-dimensional data), candidates the
+    certificate leaves open are settled together by
     :func:`knnor._kernels.blas.blas_verdicts` instead of one scan each.
     """
-    use_blas = blas_norms[0].shape[0] > 0
+    use_blas = blas_sides[0][0].shape[0] > 0
     # numba's parallel loops take flat arrays, not nested tuples: unpack the
     # filter's inputs here and rebuild them inside the loop.
     _, class_tree, class_rows, _, class_reach, hash_keys, hash_positions = class_side
@@ -163,11 +164,9 @@ def _walk_and_filter(
             n_steps,
             n_check,
             verdicts[: seeds.shape[0]],
-            class_data,
-            blas_norms[0],
+            blas_sides[0],
             class_rows,
-            o_points,
-            blas_norms[1],
+            blas_sides[1],
             other_rows,
         )
 
@@ -181,7 +180,7 @@ def oversample_class(
     seed_order,
     class_side,
     other_side,
-    blas_norms,
+    blas_sides,
     n_wanted,
     k0,
     max_dist0,
@@ -199,8 +198,8 @@ def oversample_class(
     point's rank by k-distance (0 = densest), ``seed_order`` the shuffled
     round-robin order. ``class_side`` and ``other_side`` are what the filter
     checks against (see :func:`knnor._kernels.filter.filter_verdict`);
-    ``blas_norms`` the squared row norms of both sides for the BLAS filter,
-    or two empty arrays for the tree filter.
+    ``blas_sides`` both sides' :func:`knnor._kernels.blas.blas_rows` for the
+    BLAS filter, or two of an empty array for the tree filter.
 
     Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
     the seed's row number then the rows walked through, padded with -1; the
@@ -220,6 +219,7 @@ def oversample_class(
     accepted = 0
     attempts = 0
 
+    level0_cap = FIRST_BATCH
     uniforms = np.empty(max_batch)  # drawn but not yet consumed, in order
     n_uniforms = 0
     seeds = np.empty(max_batch, dtype=np.int64)
@@ -238,7 +238,7 @@ def oversample_class(
         if level > 0:
             n_batch = PATIENCE  # any acceptance changes the state again
         else:
-            n_batch = max(32, (n_wanted - accepted) * 5 // 4)
+            n_batch = min(max(32, (n_wanted - accepted) * 5 // 4), level0_cap)
         n_batch = min(n_batch, max_batch, max_attempts - attempts)
 
         # Sequential draw: seeds by round-robin, one uniform per attempt.
@@ -265,7 +265,7 @@ def oversample_class(
             other_side,
             stack_size,
             reliability_filter,
-            blas_norms,
+            blas_sides,
             tree_position,
             candidates,
             verdicts,
@@ -273,6 +273,7 @@ def oversample_class(
 
         # Sequential scan in attempt order.
         used = n_batch
+        state_changed = False
         for b in range(n_batch):
             attempts += 1
             verdict = verdicts[b]
@@ -281,7 +282,6 @@ def oversample_class(
                     verdict = DUPLICATE
             elif verdict == RELIABLE:
                 synthetic[accepted] = candidates[b]
-            state_changed = False
             if verdict == RELIABLE:
                 provenance[accepted, 0] = class_rows[seeds[b]]
                 for step in range(k):
@@ -307,6 +307,8 @@ def oversample_class(
                 used = b + 1
                 break
         cursor = cursor_after[used - 1]
+        # Grow while batches bring no state change, which would waste the rest.
+        level0_cap = FIRST_BATCH if state_changed else min(2 * level0_cap, max_batch)
         # Keep the uniforms of dropped candidates for the next batch.
         leftover = n_uniforms - used
         uniforms[:leftover] = uniforms[used:n_uniforms]
