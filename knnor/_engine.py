@@ -199,7 +199,8 @@ def filter_sides(
     if reliability_filter and not class_index.use_tree:
         blas_sides = (class_index.blas, other_index.blas)
     else:
-        stand_in = blas_rows(np.empty((0, data.shape[1])))
+        no_rows = np.empty((0, data.shape[1]))
+        stand_in = (no_rows, no_rows.astype(np.float32), np.empty(0), 1.0)
         blas_sides = (stand_in, stand_in)
     return class_side, other_side, blas_sides
 

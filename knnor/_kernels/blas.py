@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from knnor._kernels.filter import DUPLICATE, PENDING, RELIABLE, WRONG_NEIGHBOURS
-from knnor._kernels.neighbours import _precedes, _push, _reset, sq_dist
+from knnor._kernels.neighbours import _precedes, _push, _reset, _select, sq_dist
 
 UNIT_ROUNDOFF = 2.0**-24  # float32
 UNDERFLOW_SLACK = 2.0**-100
@@ -59,10 +59,18 @@ def _scaled_queries(queries, scale):
     return scaled.astype(np.float32), sq_norms(scaled)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _slack(n_features, q_sq, row_sq_max):
     """Bound on |approximate - exact| squared distance, in scaled units."""
     return 2.0 * (n_features + 3) * UNIT_ROUNDOFF * (q_sq + row_sq_max) + UNDERFLOW_SLACK
+
+
+@njit(cache=True)
+def _kth_smallest(values, rank):
+    """The value that ``np.sort(values)[rank]`` would give (quickselect)."""
+    positions = np.arange(values.shape[0])
+    _select(positions, values, 0, values.shape[0], rank)
+    return values[positions[rank]]
 
 
 @njit(cache=True)
@@ -202,7 +210,7 @@ def blas_knn(blas, queries, k, exclude_self):
                     approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
                 # The query itself may sit in the block: one more when excluded.
                 rank = min(k + 1 if exclude_self else k, stop - start) - 1
-                block_kth = np.partition(approx, rank)[rank]
+                block_kth = _kth_smallest(approx, rank)
                 threshold = min(block_kth + 2.0 * slack, dist[q, k - 1] * to_scaled + slack)
                 for j in range(stop - start):
                     if approx[j] <= threshold and start + j != exclude:

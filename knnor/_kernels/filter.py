@@ -91,7 +91,7 @@ def _equals_a_row(candidate, data, hash_keys, hash_positions):
     return False
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _below(sq, bound):
     """True when a row at squared distance ``sq`` is surely nearer than ``bound``."""
     return np.sqrt(sq) * (1.0 + CERTIFICATE_MARGIN) < bound
