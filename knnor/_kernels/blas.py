@@ -183,8 +183,8 @@ def blas_knn(blas, queries, k, exclude_self):
     ``blas`` is :func:`blas_rows` of the rows searched. Same contract and
     output as :func:`knnor._kernels.neighbours.tree_knn`. In each block of
     rows a query re-measures exactly only the rows whose approximate distance
-    may beat both its current k-th neighbour and the block's own k-th smallest
-    approximate distance (plus the slack).
+    may beat its current k-th neighbour, or, until it has k, the block's own
+    k-th smallest approximate distance (plus the slack).
     """
     data, data32, data_sq, scale = blas
     n_queries = queries.shape[0]
@@ -208,10 +208,12 @@ def blas_knn(blas, queries, k, exclude_self):
                 approx = np.empty(stop - start)
                 for j in range(stop - start):
                     approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
-                # The query itself may sit in the block: one more when excluded.
-                rank = min(k + 1 if exclude_self else k, stop - start) - 1
-                block_kth = _kth_smallest(approx, rank)
-                threshold = min(block_kth + 2.0 * slack, dist[q, k - 1] * to_scaled + slack)
+                threshold = dist[q, k - 1] * to_scaled + slack
+                if dist[q, k - 1] == np.inf:
+                    # No k rows yet: the block's own k-th smallest bounds the
+                    # re-checks (one more when the query itself may be there).
+                    rank = min(k + 1 if exclude_self else k, stop - start) - 1
+                    threshold = _kth_smallest(approx, rank) + 2.0 * slack
                 for j in range(stop - start):
                     if approx[j] <= threshold and start + j != exclude:
                         _push(dist[q], idx[q], sq_dist(data[start + j], chunk[i]), start + j)
