@@ -252,8 +252,10 @@ def run_child(args):
     if make is not None and not args.memory_no_warmup:
         make().fit_resample(*make_data(warmup_rows(args.classes), args.features, args.classes))
     peak_before, source = peak_rss_mb()
-    before_mb = _proc_status_mb("VmRSS")
     was_reset = reset_peak_rss()
+    # Right after the reset VmHWM is the RSS, read from the same counter as the
+    # peak that follows (VmRSS, read apart from it, can be ahead by a few pages).
+    before_mb = _proc_status_mb("VmHWM" if was_reset else "VmRSS")
     n_out = len(y)
     if make is not None:
         _, y_res = make().fit_resample(X, y)
