@@ -33,6 +33,7 @@ import numpy as np
 from numba import njit
 
 from knnor._kernels.neighbours import (
+    NO_ROW,
     _precedes,
     _reset,
     sq_dist,
@@ -47,7 +48,6 @@ PENDING = -1  # not settled by the certificate; steps 2 and 3 still to run
 
 #: Relative margin on triangle-inequality bounds; rounding errors are below 1e-12.
 CERTIFICATE_MARGIN = 1e-9
-_LAST_ID = np.iinfo(np.int64).max
 
 
 @njit(cache=True)
@@ -110,7 +110,7 @@ def _unlisted_bound(anchors, anchor_dist, reach):
 def _nearest_listed_other(candidate, anchors, other_tree, other_rows, other_lists):
     """(squared distance, row) of the nearest row in the anchors' other-class lists."""
     points, order = other_tree[0], other_tree[1]
-    best_sq, best_id = np.inf, _LAST_ID
+    best_sq, best_id = np.inf, NO_ROW
     for i in range(anchors.shape[0]):
         for position in other_lists[anchors[i]]:
             if position < 0:
@@ -243,7 +243,7 @@ def filter_verdict(candidate, anchors, n_check, class_side, other_side, scratch)
         hit = tree_any_before(other_tree, candidate, last_sq, last_row, other_rows, stack)
         if hit < 0.0:
             return RELIABLE
-    if hit == 0.0 or tree_any_before(other_tree, candidate, 0.0, _LAST_ID, other_rows, stack) >= 0:
+    if hit == 0.0 or tree_any_before(other_tree, candidate, 0.0, NO_ROW, other_rows, stack) >= 0:
         return DUPLICATE
     return WRONG_NEIGHBOURS
 
