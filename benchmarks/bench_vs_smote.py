@@ -253,14 +253,16 @@ def run_child(args):
         make().fit_resample(*make_data(warmup_rows(args.classes), args.features, args.classes))
     peak_before, source = peak_rss_mb()
     was_reset = reset_peak_rss()
-    # Right after the reset VmHWM is the RSS, read from the same counter as the
-    # peak that follows (VmRSS, read apart from it, can be ahead by a few pages).
-    before_mb = _proc_status_mb("VmHWM" if was_reset else "VmRSS")
+    before_mb = _proc_status_mb("VmRSS")
     n_out = len(y)
     if make is not None:
         _, y_res = make().fit_resample(X, y)
         n_out = len(y_res)
     peak_after, _ = peak_rss_mb()
+    if before_mb is not None:
+        # Linux's RSS counters are per-CPU batched, so two readings can disagree
+        # by a fraction of a MB; a call's peak is at least the RSS it started from.
+        peak_after = max(peak_after, before_mb)
     record = {
         "method": args.child,
         "peak_mb": max(peak_before, peak_after) if was_reset else peak_after,
