@@ -180,6 +180,29 @@ def _start(stack):
     return 0
 
 
+@njit(cache=True, inline="always")
+def _next_leaf(tree, query, bound_sq, stack, top):
+    """Pop the depth-first search until a leaf whose box is within ``bound_sq``.
+
+    Returns ``(leaf, top)``, leaf -1 when the search is over. Internal nodes
+    met on the way push their children, the nearer one on top.
+    """
+    start, lower, upper = tree[2], tree[4], tree[5]
+    n_nodes = start.shape[0]
+    nodes, box_sq = stack
+    while top >= 0:
+        node = nodes[top]
+        within = box_sq[top] <= bound_sq
+        top -= 1
+        if not within:
+            continue
+        left = 2 * node + 1
+        if left >= n_nodes:
+            return node, top
+        top = _push_children(lower, upper, query, left, stack, top)
+    return -1, top
+
+
 @njit(cache=True)
 def tree_query_one(tree, query, exclude, best_dist, best_idx, stack):
     """k nearest rows to ``query`` by depth-first search of the kd-tree.
@@ -189,22 +212,14 @@ def tree_query_one(tree, query, exclude, best_dist, best_idx, stack):
     strictly farther than the current k-th neighbour, so rows tied with it are
     still seen and the (distance, index) order is exact.
     """
-    points, order, start, end, lower, upper = tree
-    n_nodes = start.shape[0]
+    points, order, start, end = tree[0], tree[1], tree[2], tree[3]
     k = best_dist.shape[0]
-    nodes, box_sq = stack
     top = _start(stack)
-    while top >= 0:
-        node = nodes[top]
-        if box_sq[top] > best_dist[k - 1]:
-            top -= 1
-            continue
-        top -= 1
-        left = 2 * node + 1
-        if left < n_nodes:
-            top = _push_children(lower, upper, query, left, stack, top)
-            continue
-        for r in range(start[node], end[node]):
+    while True:
+        leaf, top = _next_leaf(tree, query, best_dist[k - 1], stack, top)
+        if leaf < 0:
+            return
+        for r in range(start[leaf], end[leaf]):
             dist = sq_dist(points[r], query)
             if dist <= best_dist[k - 1] and order[r] != exclude:
                 _push(best_dist, best_idx, dist, order[r])
@@ -272,22 +287,13 @@ def tree_any_before(tree, query, bound_dist, bound_id, ids, stack):
     usually much cheaper than a k-NN query; ``ids`` maps tree rows to the
     numbering the bound uses.
     """
-    points, order, start, end, lower, upper = tree
-    n_nodes = start.shape[0]
-    nodes, box_sq = stack
+    points, order, start, end = tree[0], tree[1], tree[2], tree[3]
     top = _start(stack)
-    while top >= 0:
-        node = nodes[top]
-        if box_sq[top] > bound_dist:
-            top -= 1
-            continue
-        top -= 1
-        left = 2 * node + 1
-        if left < n_nodes:
-            top = _push_children(lower, upper, query, left, stack, top)
-            continue
-        for r in range(start[node], end[node]):
+    while True:
+        leaf, top = _next_leaf(tree, query, bound_dist, stack, top)
+        if leaf < 0:
+            return -1.0
+        for r in range(start[leaf], end[leaf]):
             dist = sq_dist(points[r], query)
             if _precedes(dist, ids[order[r]], bound_dist, bound_id):
                 return dist
-    return -1.0
