@@ -18,6 +18,7 @@ from knnor.benchmark.runner import (
     BACKENDS,
     DEFAULT_CLASSIFIERS,
     DEFAULT_SAMPLERS,
+    STRONG_FIELD,
     load_results,
     run_benchmark,
 )
@@ -80,6 +81,8 @@ def _run(args):
     from knnor.datasets import iter_datasets, load_dataset
 
     samplers = _specs(args.samplers, DEFAULT_SAMPLERS)
+    if args.strong_field:
+        samplers += [spec for spec in STRONG_FIELD if spec not in samplers]
     classifiers = _specs(args.classifiers, DEFAULT_CLASSIFIERS)
     if args.datasets:
         datasets = [load_dataset(name, args.suite) for name in split_specs(args.datasets)]
@@ -146,6 +149,12 @@ def build_parser():
         "--samplers",
         action="append",
         help=f"default: {','.join(DEFAULT_SAMPLERS)}; {SPEC_HELP}",
+    )
+    run.add_argument(
+        "--strong-field",
+        action="store_true",
+        help="also run smote-variants' top-ranked oversamplers "
+        f"({', '.join(STRONG_FIELD)}; needs smote-variants)",
     )
     run.add_argument(
         "--classifiers",

@@ -19,7 +19,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.metrics import (
     average_precision_score,
     balanced_accuracy_score,
-    f1_score,
+    precision_recall_fscore_support,
     roc_auc_score,
 )
 from sklearn.model_selection import RepeatedStratifiedKFold
@@ -38,6 +38,8 @@ RESULT_COLUMNS = [
     "error",
     "f1",
     "gmean",
+    "precision",
+    "recall",
     "balanced_accuracy",
     "roc_auc",
     "average_precision",
@@ -49,7 +51,15 @@ RESULT_COLUMNS = [
 ]
 """Columns of the tidy results, one row per dataset x sampler x classifier x repeat x fold."""
 
-METRICS = ["f1", "gmean", "balanced_accuracy", "roc_auc", "average_precision"]
+METRICS = [
+    "f1",
+    "gmean",
+    "precision",
+    "recall",
+    "balanced_accuracy",
+    "roc_auc",
+    "average_precision",
+]
 """Score columns; higher is better for all of them."""
 
 
@@ -142,18 +152,23 @@ def classification_metrics(y_true, y_pred, scores, classes, positive):
     Returns
     -------
     dict
-        ``f1`` (of ``positive`` when binary, macro otherwise), ``gmean``,
-        ``balanced_accuracy``, ``roc_auc`` and ``average_precision`` (macro
-        one-vs-rest when multi-class).
+        ``f1``, ``precision`` and ``recall`` (of ``positive`` when binary,
+        macro otherwise), ``gmean``, ``balanced_accuracy``, ``roc_auc`` and
+        ``average_precision`` (macro one-vs-rest when multi-class).
     """
     binary = len(classes) == 2
     if binary:
-        f1 = f1_score(y_true, y_pred, pos_label=positive, average="binary", zero_division=0.0)
+        average = {"pos_label": positive, "average": "binary"}
     else:
-        f1 = f1_score(y_true, y_pred, labels=classes, average="macro", zero_division=0.0)
+        average = {"labels": classes, "average": "macro"}
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y_true, y_pred, zero_division=0.0, **average
+    )
     metrics = {
         "f1": f1,
         "gmean": geometric_mean_score(y_true, y_pred, labels=classes),
+        "precision": precision,
+        "recall": recall,
         "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
         "roc_auc": np.nan,
         "average_precision": np.nan,

@@ -45,8 +45,18 @@ DEFAULT_SAMPLERS = (
     "SVMSMOTE",
     "ADASYN",
     "KMeansSMOTE",
+    "SMOTEENN",
+    "SMOTETomek",
     "KNNOR",
 )
+STRONG_FIELD = (
+    "sv:polynom_fit_SMOTE_star",
+    "sv:ProWSyn",
+    "sv:SMOTE_IPF",
+    "sv:Lee",
+    "sv:SMOBD",
+)
+"""smote-variants' top-ranked oversamplers, added by ``--strong-field``."""
 DEFAULT_CLASSIFIERS = ("knn", "tree", "linear", "rbf_svm", "random_forest")
 BACKENDS = ("loky", "threading", "dask", "ray")
 

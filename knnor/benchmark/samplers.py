@@ -12,6 +12,7 @@ import importlib
 from functools import partial
 
 import numpy as np
+from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
@@ -88,6 +89,8 @@ SAMPLERS = {
     "SVMSMOTE": SVMSMOTE,
     "ADASYN": ADASYN,
     "KMeansSMOTE": KMeansSMOTE,
+    "SMOTEENN": SMOTEENN,
+    "SMOTETomek": SMOTETomek,
     "KNNOR": KNNOR,
 }
 """Built-in samplers: name -> factory taking ``random_state`` and parameters."""
