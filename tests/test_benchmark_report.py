@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from knnor.benchmark.protocol import METRICS
 from knnor.benchmark.report import (
     ALL_CLASSIFIERS,
     DEFAULT_METRICS,
@@ -289,7 +290,13 @@ def test_write_report_writes_every_file(tmp_path):
     assert friedman.loc[("f1", "lr"), "reject"]
     assert not friedman.loc[("f1", "tree"), "reject"]
 
+    assert set(ranks["metric"]) == set(DEFAULT_METRICS)
+    assert set(pd.read_csv(path.parent / "summary.csv")["metric"]) == set(DEFAULT_METRICS)
+
     text = path.read_text(encoding="utf-8")
+    assert "## Minority precision (`precision`)" in text
+    assert "## Minority recall (`recall`)" in text
+    assert "Not reported" not in text
     assert "tree: the Friedman test does not reject" in text
     assert "ValueError: boom" in text
     assert "| d0 | SMOTE | lr | 1 | 3 | ValueError: boom |" in text
@@ -308,6 +315,28 @@ def test_write_report_without_matplotlib(tmp_path, monkeypatch):
     assert not (tmp_path / "figures").exists()
     assert (tmp_path / "ranks.csv").is_file()
     assert set(pd.read_csv(tmp_path / "holm.csv")["metric"]) == {"f1", "roc_auc"}
+
+
+def test_default_metrics_are_every_protocol_metric():
+    assert set(DEFAULT_METRICS) == set(METRICS)
+    assert DEFAULT_METRICS[:4] == ("f1", "gmean", "precision", "recall")
+
+
+def test_write_report_on_results_saved_before_precision_and_recall(tmp_path, monkeypatch):
+    for name in ["matplotlib", "matplotlib.figure"]:  # figures are not the point here
+        monkeypatch.setitem(sys.modules, name, None)
+    results = results_frame(report_cells()).drop(columns=["precision", "recall"])
+    path = write_report(results, tmp_path)
+
+    text = path.read_text(encoding="utf-8")
+    assert "*Not reported, as the results have no column for them: `precision`, `recall`.*" in text
+    assert "(`precision`)" not in text
+    assert "## F1 (`f1`)" in text
+    older = set(DEFAULT_METRICS) - {"precision", "recall"}
+    for name in ["ranks", "friedman", "holm", "summary"]:
+        assert set(pd.read_csv(tmp_path / f"{name}.csv")["metric"]) == older
+    with pytest.raises(ValueError, match="every metric"):
+        write_report(results, tmp_path, metrics=("precision", "recall"))
 
 
 def test_write_report_needs_the_control(tmp_path):

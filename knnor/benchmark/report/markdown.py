@@ -19,6 +19,7 @@ from knnor.benchmark.report.tables import (
     CELL,
     DEFAULT_METRICS,
     METRIC_LABELS,
+    available_metrics,
     failures_table,
     summarise,
     timing_table,
@@ -91,7 +92,8 @@ def _how_to_read(control, alpha):
         "the best, is on the left; each sampler is drawn at its average rank, and a thick bar "
         "joins samplers whose average ranks differ by less than the CD, i.e. that cannot be "
         "told apart. The box plots show how each sampler's rank spreads over all dataset and "
-        "classifier blocks."
+        "classifier blocks. F1, precision and recall are those of the minority class (their "
+        "macro averages over the classes on multi-class data)."
     )
 
 
@@ -291,7 +293,9 @@ def write_report(
     control : str, default="KNNOR"
         Sampler the Holm test compares the others with.
     metrics : sequence of str, default=DEFAULT_METRICS
-        Metric columns to report, higher being better for each.
+        Metric columns to report, higher being better for each. Those the
+        results lack (precision and recall in results saved before they were
+        recorded) are skipped, and report.md names them.
     alpha : float, default=0.05
         Significance level of every test.
 
@@ -303,10 +307,14 @@ def write_report(
     out_dir = Path(out_dir)
     metrics = list(metrics)
     used = {*CELL, "n_samples", "n_features", "imbalance_ratio", "repeat", "fold", "status"}
-    used |= {"error", "fit_resample_seconds", "n_synthetic", *metrics}
+    used |= {"error", "fit_resample_seconds", "n_synthetic"}
     missing = used - set(results.columns)
     if missing:
         raise ValueError(f"results lack columns {sorted(missing)}")
+    absent = [metric for metric in metrics if metric not in results.columns]
+    metrics = available_metrics(results, metrics)
+    if not metrics:
+        raise ValueError(f"results lack every metric asked for: {absent}")
     if control not in set(results["sampler"]):
         raise ValueError(f"control sampler {control!r} is not in the results")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -323,6 +331,9 @@ def write_report(
     lines += ["## Failure policy", "", _FAILURE_POLICY, ""]
     if figure_cls is None:
         lines += ["*matplotlib is not installed: figures were skipped.*", ""]
+    if absent:
+        names = ", ".join(f"`{metric}`" for metric in absent)
+        lines += [f"*Not reported, as the results have no column for them: {names}.*", ""]
 
     records = {"ranks": [], "friedman": [], "holm": []}
     for metric in metrics:

@@ -2,15 +2,34 @@
 
 import pandas as pd
 
-DEFAULT_METRICS = ("f1", "gmean", "balanced_accuracy", "roc_auc", "average_precision")
+DEFAULT_METRICS = (
+    "f1",
+    "gmean",
+    "precision",
+    "recall",
+    "balanced_accuracy",
+    "roc_auc",
+    "average_precision",
+)
 METRIC_LABELS = {
     "f1": "F1",
     "gmean": "G-mean",
+    "precision": "Minority precision",
+    "recall": "Minority recall",
     "balanced_accuracy": "Balanced accuracy",
     "roc_auc": "ROC AUC",
     "average_precision": "Average precision",
 }
 CELL = ["dataset", "sampler", "classifier"]
+
+
+def available_metrics(results, metrics):
+    """The metrics that are columns of ``results``, in the order asked for.
+
+    Results saved before a metric was recorded (precision and recall are the
+    latest) lack its column; they are still reported on the others.
+    """
+    return [metric for metric in metrics if metric in results.columns]
 
 
 def summarise(results, metrics=DEFAULT_METRICS):
@@ -26,7 +45,7 @@ def summarise(results, metrics=DEFAULT_METRICS):
         Tidy benchmark results, one row per dataset, sampler, classifier,
         repeat and fold.
     metrics : sequence of str, default=DEFAULT_METRICS
-        Metric columns to summarise.
+        Metric columns to summarise; those the results lack are skipped.
 
     Returns
     -------
@@ -35,7 +54,7 @@ def summarise(results, metrics=DEFAULT_METRICS):
         deviation), n_ok and n_failed.
     """
     long = results.assign(ok=results["status"].eq("ok")).melt(
-        id_vars=[*CELL, "ok"], value_vars=list(metrics), var_name="metric"
+        id_vars=[*CELL, "ok"], value_vars=available_metrics(results, metrics), var_name="metric"
     )
     long["value"] = long["value"].where(long["ok"])
     long["failed"] = ~long["ok"]
