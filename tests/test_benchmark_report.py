@@ -1,13 +1,14 @@
-"""The statistics and the report of a benchmark run (knnor.benchmark.report)."""
+"""Ranks, tables and the written report of a benchmark run (knnor.benchmark.report).
 
-import math
+The tests on ranks (Friedman, Nemenyi, Holm) are in test_benchmark_stats.py.
+"""
+
 import re
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from knnor.benchmark.protocol import METRICS
 from knnor.benchmark.report import (
@@ -16,11 +17,6 @@ from knnor.benchmark.report import (
     average_ranks,
     dataset_scores,
     failures_table,
-    friedman_test,
-    holm_adjust,
-    holm_vs_control,
-    nemenyi_cd,
-    nemenyi_groups,
     summarise,
     write_report,
 )
@@ -172,89 +168,6 @@ def test_summarise_uses_successful_folds():
     assert row["sd"] == pytest.approx(np.std([0.9, 0.7], ddof=1))
     assert (row["n_ok"], row["n_failed"]) == (2, 1)
     assert len(summary) == 3 * 3 * 2
-
-
-# ---------------------------------------------------------------------------
-# statistical tests
-
-
-@pytest.mark.parametrize("decimals", [None, 1], ids=["no ties", "ties"])
-def test_friedman_matches_scipy(decimals):
-    scores = np.random.default_rng(0).uniform(size=(12, 5))
-    scores[:, 0] += 0.3  # a real difference, so the p-values are not trivial
-    if decimals is not None:
-        scores = scores.round(decimals)
-    result = friedman_test(scores)
-    expected = stats.friedmanchisquare(*scores.T)
-    assert result.statistic == pytest.approx(expected.statistic)
-    assert result.pvalue == pytest.approx(expected.pvalue)
-
-    n, k = scores.shape
-    f_stat = (n - 1) * expected.statistic / (n * (k - 1) - expected.statistic)
-    assert result.iman_davenport == pytest.approx(f_stat)
-    assert result.iman_davenport_pvalue == pytest.approx(
-        stats.f.sf(f_stat, k - 1, (k - 1) * (n - 1))
-    )
-    assert (result.n_datasets, result.n_samplers) == (n, k)
-
-
-def test_friedman_degenerate_matrices():
-    assert friedman_test(np.ones((4, 3)))[:4] == (0.0, 1.0, 0.0, 1.0)
-    same_order = friedman_test(np.tile([0.9, 0.5, 0.1], (4, 1)))
-    assert same_order.statistic == pytest.approx(4 * 2)  # N (k - 1), complete agreement
-    assert same_order.iman_davenport == math.inf
-    assert same_order.iman_davenport_pvalue == 0.0
-    with pytest.raises(ValueError, match="at least 2"):
-        friedman_test(np.ones((1, 3)))
-
-
-def test_nemenyi_cd_demsar_example():
-    # Demšar (2006), Table 5a: q_0.05 = 2.728 for k = 5.
-    assert nemenyi_cd(5, 30, 0.05) == pytest.approx(2.728 * math.sqrt(5 * 6 / (6 * 30)), abs=1e-3)
-
-
-@pytest.mark.parametrize(
-    "k, q_alpha",
-    # Demšar (2006), Table 5a (alpha = 0.05).
-    [(2, 1.960), (3, 2.343), (4, 2.569), (6, 2.850), (10, 3.164)],
-)
-def test_nemenyi_q_alpha_table(k, q_alpha):
-    n = 14
-    assert nemenyi_cd(k, n) / math.sqrt(k * (k + 1) / (6 * n)) == pytest.approx(q_alpha, abs=1e-3)
-
-
-def test_nemenyi_q_alpha_at_ten_percent():
-    # Demšar (2006), Table 5b: q_0.10 = 2.291 for k = 4.
-    assert nemenyi_cd(4, 6, 0.10) / math.sqrt(4 * 5 / 36) == pytest.approx(2.291, abs=1e-3)
-
-
-def test_nemenyi_groups_are_maximal_runs():
-    assert nemenyi_groups([1.0, 1.5, 2.8, 3.0], 1.0) == [(0, 1), (2, 3)]
-    # (2, 3) lies inside (1, 3) and is not repeated.
-    assert nemenyi_groups([1.0, 1.5, 2.2, 2.7], 1.3) == [(0, 2), (1, 3)]
-    assert nemenyi_groups([1.0, 2.0, 3.0], 0.5) == []
-
-
-def test_holm_adjust_hand_example():
-    # Sorted: 0.005 * 4 = 0.02; 0.01 * 3 = 0.03; 0.03 * 2 = 0.06; max(0.04 * 1, 0.06) = 0.06.
-    adjusted = holm_adjust([0.01, 0.04, 0.03, 0.005])
-    np.testing.assert_allclose(adjusted, [0.03, 0.06, 0.06, 0.02])
-    np.testing.assert_allclose(holm_adjust([0.5, 0.9]), [1.0, 1.0])
-
-
-def test_holm_vs_control_hand_example():
-    # k = 3, N = 6: standard error sqrt(3 * 4 / 36); z = 1 / se and 2 / se.
-    ranks = pd.Series({"B": 3.0, "KNNOR": 1.0, "A": 2.0})
-    table = holm_vs_control(ranks, "KNNOR", n_datasets=6, alpha=0.05)
-    se = math.sqrt(3 * 4 / (6 * 6))
-    p_a, p_b = 2 * stats.norm.sf(1 / se), 2 * stats.norm.sf(2 / se)  # 0.0833, 0.00053
-    assert list(table.index) == ["B", "A"]
-    np.testing.assert_allclose(table["z"], [2 / se, 1 / se])
-    np.testing.assert_allclose(table["pvalue"], [p_b, p_a])
-    np.testing.assert_allclose(table["pvalue_holm"], [2 * p_b, p_a])
-    assert table["reject"].tolist() == [True, False]
-    with pytest.raises(ValueError, match="control"):
-        holm_vs_control(ranks, "SMOTE", 6)
 
 
 # ---------------------------------------------------------------------------
