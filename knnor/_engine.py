@@ -144,12 +144,47 @@ def auto_max_dist_point(class_data, other_data):
     return float(np.clip(min(spread, gap) / max(spread, gap), 0.01, 1.0))
 
 
+def seed_votes(class_index, other_index, class_data, class_rows, other_rows, n_votes):
+    """Class rows among each class row's ``n_votes`` nearest other rows (itself excluded)."""
+    class_sq, class_near = class_index.knn(class_data, n_votes, exclude_self=True)
+    other_sq, other_near = other_index.knn(class_data, min(n_votes, other_rows.shape[0]))
+    dist = np.hstack([class_sq, other_sq])
+    rows = np.hstack([class_rows[class_near], other_rows[other_near]])
+    first = np.lexsort((rows, dist), axis=-1)[:, :n_votes]
+    return (first < n_votes).sum(axis=1).astype(np.int64)
+
+
+def vote_rule(filter_rule, n_votes, class_index, other_index, class_data, class_rows, other_rows):
+    """``(quorums, n_votes)`` for the kernels: the class rows each seed's
+    candidates need among their ``n_votes`` nearest rows; no quorums for the
+    paper's unanimous filter."""
+    if filter_rule == "unanimous":
+        return np.empty(0, dtype=np.int64), 1
+    n_class = class_data.shape[0]
+    if filter_rule == "majority":
+        return np.full(n_class, n_votes // 2 + 1, dtype=np.int64), n_votes
+    votes = seed_votes(class_index, other_index, class_data, class_rows, other_rows, n_votes)
+    if filter_rule == "relative":
+        return votes, n_votes
+    # "relative1": as safe as the seed, and never with no class row at all
+    return np.maximum(votes, 1), n_votes
+
+
 def filter_sides(
-    data, labels, class_rows, class_data, class_index, neighbours, k_distances, reliability_filter
+    data,
+    labels,
+    class_rows,
+    class_data,
+    class_index,
+    neighbours,
+    k_distances,
+    reliability_filter,
+    filter_rule,
+    n_votes,
 ):
     """What the reliability filter checks a class's candidates against.
 
-    Returns ``(class_side, other_side, blas_sides)``: the first two as
+    Returns ``(class_side, other_side, blas_sides, vote_rule)``: the first two as
     :func:`knnor._kernels.filter.filter_verdict` takes them, then both
     sides' :func:`knnor._kernels.blas.blas_rows` when the data is searched by
     scanning (BLAS filter), else two of an empty array. Each class row gets its list of the
@@ -202,7 +237,12 @@ def filter_sides(
         no_rows = np.empty((0, data.shape[1]))
         stand_in = (no_rows, no_rows.astype(np.float32), np.empty(0), 1.0)
         blas_sides = (stand_in, stand_in)
-    return class_side, other_side, blas_sides
+    rule = (np.empty(0, dtype=np.int64), 1)
+    if reliability_filter:
+        rule = vote_rule(
+            filter_rule, n_votes, class_index, other_index, class_data, class_rows, other_rows
+        )
+    return class_side, other_side, blas_sides, rule
 
 
 @dataclass
@@ -224,6 +264,8 @@ def oversample_one_class(
     max_dist_point,
     proportion_minority,
     reliability_filter,
+    filter_rule,
+    filter_neighbors,
     rng,
     name,
 ):
@@ -267,6 +309,8 @@ def oversample_one_class(
             neighbours,
             k_distances,
             reliability_filter,
+            filter_rule,
+            min(k0 if filter_neighbors == "auto" else filter_neighbors, n_class - 1),
         ),
         n_wanted,
         k0,
@@ -308,6 +352,8 @@ def oversample(
     proportion_minority,
     reliability_filter,
     random_state,
+    filter_rule="unanimous",
+    filter_neighbors="auto",
     n_jobs=None,
     class_names=None,
 ):
@@ -330,6 +376,8 @@ def oversample(
                 max_dist_point=max_dist_point,
                 proportion_minority=proportion_minority,
                 reliability_filter=reliability_filter,
+                filter_rule=filter_rule,
+                filter_neighbors=filter_neighbors,
                 rng=random_state,
                 name=label if class_names is None else class_names[label],
             )

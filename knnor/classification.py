@@ -163,6 +163,11 @@ class KNNOR(BaseOverSampler):
             StrOptions({"auto"}),
         ],
         "reliability_filter": ["boolean"],
+        "filter_rule": [StrOptions({"unanimous", "majority", "relative", "relative1"})],
+        "filter_neighbors": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "n_jobs": [numbers.Integral, None],
     }
 
@@ -174,6 +179,8 @@ class KNNOR(BaseOverSampler):
         max_dist_point=0.5,
         proportion_minority=0.9,
         reliability_filter=True,
+        filter_rule="unanimous",
+        filter_neighbors="auto",
         random_state=None,
         n_jobs=None,
     ):
@@ -182,6 +189,8 @@ class KNNOR(BaseOverSampler):
         self.max_dist_point = max_dist_point
         self.proportion_minority = proportion_minority
         self.reliability_filter = reliability_filter
+        self.filter_rule = filter_rule
+        self.filter_neighbors = filter_neighbors
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -245,6 +254,8 @@ class KNNOR(BaseOverSampler):
             max_dist_point=self.max_dist_point,
             proportion_minority=self.proportion_minority,
             reliability_filter=self.reliability_filter,
+            filter_rule=self.filter_rule,
+            filter_neighbors=self.filter_neighbors,
             random_state=check_random_state(self.random_state),
             n_jobs=self.n_jobs,
             class_names=labels,

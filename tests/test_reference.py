@@ -26,7 +26,35 @@ def relaxed(level, k0, max_dist0, proportion0):
     )
 
 
-def reference_class(X, y, label, n_wanted, k0, max_dist0, proportion0, use_filter, rng):
+def nearest_rows(X, point, exclude=-1):
+    """All rows by (distance, row), ``exclude`` left out."""
+    dist = ((X - point) ** 2).sum(axis=1)
+    order = np.lexsort((np.arange(len(X)), dist))
+    return order[order != exclude], dist
+
+
+def quorum_for(rule, X, y, label, seed_row, n_votes):
+    """Class rows a candidate of this seed needs among its n_votes nearest rows."""
+    if rule == "majority":
+        return n_votes // 2 + 1
+    order, _ = nearest_rows(X, X[seed_row], exclude=seed_row)
+    votes = int((y[order[:n_votes]] == label).sum())
+    return votes if rule == "relative" else max(votes, 1)
+
+
+def reference_class(
+    X,
+    y,
+    label,
+    n_wanted,
+    k0,
+    max_dist0,
+    proportion0,
+    use_filter,
+    rng,
+    rule="unanimous",
+    votes=None,
+):
     rows = np.flatnonzero(y == label)
     class_x = X[rows]
     n = len(rows)
@@ -45,6 +73,7 @@ def reference_class(X, y, label, n_wanted, k0, max_dist0, proportion0, use_filte
     ):
         level_cap += 1
 
+    n_votes = min(votes or k0, n - 1)
     out, provenance = [], []
     level = streak = cursor = attempts = 0
     while len(out) < n_wanted and attempts < 50 * n_wanted + 1000:
@@ -62,11 +91,15 @@ def reference_class(X, y, label, n_wanted, k0, max_dist0, proportion0, use_filte
 
         keep = True
         if use_filter:
-            dist = ((X - point) ** 2).sum(axis=1)
-            nearest = np.lexsort((np.arange(len(X)), dist))[: math.isqrt(k)]
+            by_dist, dist = nearest_rows(X, point)
+            if rule == "unanimous":
+                enough = (y[by_dist[: math.isqrt(k)]] == label).all()
+            else:
+                quorum = quorum_for(rule, X, y, label, rows[seed], n_votes)
+                enough = (y[by_dist[:n_votes]] == label).sum() >= quorum
             keep = (
-                dist[nearest[0]] > 0
-                and (y[nearest] == label).all()
+                dist[by_dist[0]] > 0
+                and enough
                 and not any(np.array_equal(point, other) for other in out)
             )
         if keep:
@@ -79,13 +112,17 @@ def reference_class(X, y, label, n_wanted, k0, max_dist0, proportion0, use_filte
             if streak == PATIENCE:
                 streak = 0
                 level = min(level + 1, level_cap)
-    return np.array(out).reshape(-1, X.shape[1]), np.array(provenance, dtype=int)
+    return np.array(out).reshape(-1, X.shape[1]), np.array(provenance, dtype=int).reshape(
+        -1, k0 + 1
+    )
 
 
-def reference_knnor(X, y, n_wanted, k0, max_dist0, proportion0, use_filter, random_state):
+def reference_knnor(
+    X, y, n_wanted, k0, max_dist0, proportion0, use_filter, random_state, **filter_rule
+):
     rng = np.random.RandomState(random_state)
     results = [
-        reference_class(X, y, label, n, k0, max_dist0, proportion0, use_filter, rng)
+        reference_class(X, y, label, n, k0, max_dist0, proportion0, use_filter, rng, **filter_rule)
         for label, n in n_wanted.items()
     ]
     X_res = np.vstack([X, *[r[0] for r in results]])
@@ -161,3 +198,40 @@ def test_engine_equals_reference_with_ties_and_duplicates(n_features):
     np.testing.assert_array_equal(y_res, expected_y)
     np.testing.assert_allclose(X_res, expected_X, rtol=1e-13, atol=0)
     assert sampler.class_stats_[1]["n_rejected_duplicate"] > 0
+
+
+@pytest.mark.parametrize("rule", ["majority", "relative", "relative1"])
+@pytest.mark.parametrize("votes", [None, 1, 4, 7])
+@pytest.mark.parametrize("n_features", [4, 24])
+def test_vote_rules_equal_plain_python_reference(rule, votes, n_features):
+    X, y = overlapping_classes([300, 60, 25], seed=len(rule) + (votes or 0), n_features=n_features)
+    # Exact ties: duplicated rows of both classes and a minority row copied into the majority.
+    X = np.vstack([X, X[300:305], X[310:312]])
+    y = np.concatenate([y, [1] * 5, [0] * 2])
+    params = dict(n_neighbors=4, max_dist_point=0.7, proportion_minority=1.0)
+    sampler = KNNOR(
+        sampling_strategy={1: 305, 2: 305},
+        filter_rule=rule,
+        filter_neighbors="auto" if votes is None else votes,
+        random_state=5,
+        **params,
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    expected_X, expected_y, expected_prov = reference_knnor(
+        X,
+        y,
+        {1: 305 - 65, 2: 305 - 25},
+        params["n_neighbors"],
+        params["max_dist_point"],
+        params["proportion_minority"],
+        True,
+        random_state=5,
+        rule=rule,
+        votes=votes,
+    )
+    np.testing.assert_array_equal(sampler.provenance_, expected_prov)
+    np.testing.assert_array_equal(y_res, expected_y)
+    np.testing.assert_allclose(X_res, expected_X, rtol=1e-13, atol=0)
+    stats = sampler.class_stats_.values()
+    if n_features == 4:  # the comparison must see rejections to mean much
+        assert sum(s["n_rejected_filter"] + s["n_rejected_duplicate"] for s in stats) > 0

@@ -23,6 +23,7 @@ from knnor._kernels.filter import (
     register_if_new,
 )
 from knnor._kernels.neighbours import tree_stack
+from knnor._kernels.vote import vote_verdict
 from knnor._kernels.walk import walk
 
 PATIENCE = 10  # consecutive rejections before one relaxation step
@@ -91,11 +92,17 @@ def _walk_and_filter(
     stack_size,
     reliability_filter,
     blas_sides,
+    vote_rule,
     tree_position,
     candidates,
     verdicts,
 ):
     """Walk every seed of the batch and give each candidate its filter verdict.
+
+    ``vote_rule = (quorums, n_votes)``: with ``quorums`` non-empty a candidate
+    from seed ``s`` needs ``quorums[s]`` class rows among its ``n_votes``
+    nearest rows (:func:`knnor._kernels.vote.vote_verdict`); empty, the
+    paper's unanimous filter over ``n_check`` rows decides.
 
     Seeds are processed in class-tree order (``tree_position``) so that
     consecutive searches read the same leaves; each verdict depends on its
@@ -105,7 +112,9 @@ def _walk_and_filter(
     certificate leaves open are settled together by
     :func:`knnor._kernels.blas.blas_verdicts` instead of one scan each.
     """
-    use_blas = blas_sides[0][0].shape[0] > 0
+    quorums, n_votes = vote_rule
+    use_vote = quorums.shape[0] > 0
+    use_blas = blas_sides[0][0].shape[0] > 0 and not use_vote
     # numba's parallel loops take flat arrays, not nested tuples: unpack the
     # filter's inputs here and rebuild them inside the loop.
     _, class_tree, class_rows, _, class_reach, hash_keys, hash_positions = class_side
@@ -118,6 +127,18 @@ def _walk_and_filter(
         walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
         if not reliability_filter:
             verdicts[b] = RELIABLE
+            continue
+        if use_vote:
+            verdicts[b] = vote_verdict(
+                candidates[b],
+                n_votes,
+                quorums[seeds[b]],
+                (c_points, c_order, c_start, c_end, c_lower, c_upper),
+                class_rows,
+                (o_points, o_order, o_start, o_end, o_lower, o_upper),
+                other_rows,
+                (np.empty(stack_size, dtype=np.int64), np.empty(stack_size)),
+            )
             continue
         anchors = np.empty(n_steps + 1, dtype=np.int64)
         anchors[0] = seeds[b]
@@ -181,6 +202,7 @@ def oversample_class(
     class_side,
     other_side,
     blas_sides,
+    vote_rule,
     n_wanted,
     k0,
     max_dist0,
@@ -199,7 +221,8 @@ def oversample_class(
     round-robin order. ``class_side`` and ``other_side`` are what the filter
     checks against (see :func:`knnor._kernels.filter.filter_verdict`);
     ``blas_sides`` both sides' :func:`knnor._kernels.blas.blas_rows` for the
-    BLAS filter, or two of an empty array for the tree filter.
+    BLAS filter, or two of an empty array for the tree filter; ``vote_rule``
+    as :func:`_walk_and_filter` takes it.
 
     Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
     the seed's row number then the rows walked through, padded with -1; the
@@ -266,6 +289,7 @@ def oversample_class(
             stack_size,
             reliability_filter,
             blas_sides,
+            vote_rule,
             tree_position,
             candidates,
             verdicts,
