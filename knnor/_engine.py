@@ -14,8 +14,9 @@ import numpy as np
 from joblib import effective_n_jobs
 
 from knnor._kernels import geometry
-from knnor._kernels.blas import blas_knn, blas_rows
+from knnor._kernels.blas import blas_knn, blas_rows, power_of_two_scale
 from knnor._kernels.filter import sorted_row_hashes
+from knnor._kernels.grid import EXACT, FLOAT16, FLOAT32, INTEGER
 from knnor._kernels.neighbours import (
     LEAF_SIZE,
     NO_ROW,
@@ -52,18 +53,40 @@ OTHER_LIST_RADIUS = 1.5
 AUTO_PROPORTION_FLOOR = 0.5
 
 
+def output_grid(dtypes):
+    """Grid code of each column for :func:`oversample` from its output dtype:
+    integers and booleans round to integers, float32/float16 to their
+    precision; ``None`` when every column is float64 (nothing to round)."""
+    codes = []
+    for dtype in dtypes:
+        dtype = np.dtype(getattr(dtype, "numpy_dtype", getattr(dtype, "subtype", dtype)))
+        if dtype.kind in "biu":
+            codes.append(INTEGER)
+        elif dtype == np.float32:
+            codes.append(FLOAT32)
+        elif dtype == np.float16:
+            codes.append(FLOAT16)
+        else:
+            codes.append(EXACT)
+    return np.array(codes, dtype=np.int8) if any(codes) else None
+
+
 class NeighbourIndex:
     """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan.
 
     The scan is a tree whose single leaf holds every row (so the filter
-    kernels keep one signature), searched with BLAS products.
+    kernels keep one signature), searched with BLAS products on rows times
+    ``scale``: one power of two for every index of a resampling
+    (:func:`knnor._kernels.blas.power_of_two_scale` of all rows), so that
+    neither rows nor queries can overflow single precision.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, scale):
         self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
         leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
         self.tree = build_kdtree(data, leaf_size)
-        self.blas = None if self.use_tree else blas_rows(self.tree[0])
+        self.scale = scale
+        self.blas = None if self.use_tree else blas_rows(self.tree[0], scale)
 
     def knn_within(self, queries, k, radius_sq, visit_order):
         """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
@@ -196,7 +219,7 @@ def filter_sides(
     other_rows = np.flatnonzero(labels != labels[class_rows[0]])
     if not reliability_filter:
         other_rows = other_rows[:1]
-    other_index = NeighbourIndex(np.ascontiguousarray(data[other_rows]))
+    other_index = NeighbourIndex(np.ascontiguousarray(data[other_rows]), class_index.scale)
     n_class = class_data.shape[0]
     if reliability_filter:
         n_listed = min(OTHER_LIST_SIZE, other_rows.shape[0])
@@ -266,10 +289,13 @@ def oversample_one_class(
     reliability_filter,
     filter_rule,
     filter_neighbors,
+    grid,
+    scale,
     rng,
     name,
 ):
-    """Run the KNNOR steps for class ``label``, called ``name`` in messages."""
+    """Run the KNNOR steps for class ``label``, called ``name`` in messages;
+    ``scale`` is every index's :class:`NeighbourIndex` scale."""
     class_rows = np.flatnonzero(labels == label).astype(np.int64)
     class_data = np.ascontiguousarray(data[class_rows])
     n_class = class_rows.shape[0]
@@ -281,7 +307,7 @@ def oversample_one_class(
             f"{k0 + 1}; lower n_neighbors or leave this class out of "
             "sampling_strategy."
         )
-    class_index = NeighbourIndex(class_data)
+    class_index = NeighbourIndex(class_data, scale)
     sq_dist, neighbours = class_index.knn(class_data, k0, exclude_self=True)
     k_distances = np.sqrt(sq_dist[:, k0 - 1])
     seed_rank = np.empty(n_class, dtype=np.int64)
@@ -312,6 +338,7 @@ def oversample_one_class(
             filter_rule,
             min(k0 if filter_neighbors == "auto" else filter_neighbors, n_class - 1),
         ),
+        grid,
         n_wanted,
         k0,
         float(max_dist_point),
@@ -354,6 +381,7 @@ def oversample(
     random_state,
     filter_rule="unanimous",
     filter_neighbors="auto",
+    grid=None,
     n_jobs=None,
     class_names=None,
 ):
@@ -363,8 +391,13 @@ def oversample(
     ``class_names[label]`` is the user's name of a class, for messages;
     ``random_state`` a ``numpy.random.RandomState``. Classes are processed in
     the order of ``n_wanted``, each drawing its seeds from ``random_state`` in
-    turn. Returns {label: ClassResult}.
+    turn. ``grid`` gives each column's output type as a
+    :mod:`knnor._kernels.grid` code (``None``: all float64); synthetic
+    values are rounded to it before they are judged. Returns
+    {label: ClassResult}.
     """
+    grid = np.empty(0, dtype=np.int8) if grid is None else np.asarray(grid, dtype=np.int8)
+    scale = power_of_two_scale(data)
     with numba_threads(n_jobs):
         return {
             label: oversample_one_class(
@@ -378,6 +411,8 @@ def oversample(
                 reliability_filter=reliability_filter,
                 filter_rule=filter_rule,
                 filter_neighbors=filter_neighbors,
+                grid=grid,
+                scale=scale,
                 rng=random_state,
                 name=label if class_names is None else class_names[label],
             )

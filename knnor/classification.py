@@ -11,24 +11,14 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
-from knnor._engine import oversample
-
-
-def _reject_non_numeric_columns(X):
-    """Name the DataFrame columns KNNOR cannot interpolate."""
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None or not hasattr(dtypes, "items"):
-        return
-    bad = [
-        str(column)
-        for column, dtype in dtypes.items()
-        if not (getattr(dtype, "kind", "O") in "biuf" or str(dtype).startswith("Sparse"))
-    ]
-    if bad:
-        raise TypeError(
-            "KNNOR interpolates numbers; these columns are not numeric: "
-            f"{', '.join(bad)}. Encode them (e.g. with OneHotEncoder) first."
-        )
+from knnor._adapter import (
+    check_label_types,
+    check_request_size,
+    check_strategy_counts,
+    output_dtypes,
+    reject_non_numeric_columns,
+)
+from knnor._engine import output_grid, oversample
 
 
 class KNNOR(BaseOverSampler):
@@ -213,8 +203,15 @@ class KNNOR(BaseOverSampler):
         y_resampled : {ndarray, series} of shape (n_samples_new,)
             The labels of ``X_resampled``.
         """
-        _reject_non_numeric_columns(X)
+        reject_non_numeric_columns(X, "KNNOR")
+        check_label_types(y)
+        one_hot = getattr(y, "ndim", np.ndim(y)) == 2
+        if one_hot:
+            y_one_hot, y = y, _labels_of_one_hot(y)
+        check_strategy_counts(self.sampling_strategy, y, np.shape(X)[-1], "KNNOR")
         resampled = super().fit_resample(X, y)
+        if one_hot:
+            resampled = resampled[0], _one_hot_like(y_one_hot, resampled[1], resampled[0])
         for label, stats in self.class_stats_.items():
             if stats["n_accepted"] < stats["n_requested"]:
                 warnings.warn(
@@ -229,6 +226,7 @@ class KNNOR(BaseOverSampler):
         return resampled
 
     def _check_X_y(self, X, y, accept_sparse=None):
+        X_in = X
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         X, y = validate_data(
             self,
@@ -238,6 +236,7 @@ class KNNOR(BaseOverSampler):
             accept_sparse=["csr", "csc"],
             dtype=[np.float64, np.float32],
         )
+        self._output_grid = output_grid(output_dtypes(X_in, X))
         return X, y, binarize_y
 
     def _fit_resample(self, X, y):
@@ -245,6 +244,7 @@ class KNNOR(BaseOverSampler):
         labels = classes.tolist()  # Python scalars, for readable dict keys
         code_of = {label: code for code, label in enumerate(labels)}
         n_wanted = {code_of[label]: n for label, n in self.sampling_strategy_.items() if n > 0}
+        check_request_size({labels[code]: n for code, n in n_wanted.items()}, X.shape[1], "KNNOR")
         dense = X.toarray() if sparse.issparse(X) else X
         results = oversample(
             np.ascontiguousarray(dense, dtype=np.float64),
@@ -256,6 +256,7 @@ class KNNOR(BaseOverSampler):
             reliability_filter=self.reliability_filter,
             filter_rule=self.filter_rule,
             filter_neighbors=self.filter_neighbors,
+            grid=self._output_grid,
             random_state=check_random_state(self.random_state),
             n_jobs=self.n_jobs,
             class_names=labels,
@@ -285,3 +286,28 @@ class KNNOR(BaseOverSampler):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _labels_of_one_hot(y):
+    """Column index of the single 1 in each row of a one-hot ``y``."""
+    indicator = np.asarray(y)
+    if (
+        indicator.shape[1] < 2
+        or not np.isin(indicator, (0, 1)).all()
+        or not (indicator.sum(axis=1) == 1).all()
+    ):
+        raise ValueError(
+            "KNNOR: a 2-D y must be one-hot (exactly one 1 per row, two or more "
+            f"columns); got shape {indicator.shape}. Pass class labels as a 1-D y instead."
+        )
+    return indicator.argmax(axis=1)
+
+
+def _one_hot_like(y, labels, X_res):
+    """``labels`` one-hot encoded with ``y``'s columns, dtype and container."""
+    indicator = np.zeros((len(labels), y.shape[1]), dtype=np.asarray(y).dtype)
+    indicator[np.arange(len(labels)), np.asarray(labels)] = 1
+    columns = getattr(y, "columns", None)
+    if columns is None:
+        return indicator
+    return type(y)(indicator, columns=columns, index=getattr(X_res, "index", None))

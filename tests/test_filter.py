@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from knnor import _engine
+from knnor._kernels.blas import power_of_two_scale
 from knnor._kernels.filter import (
     DUPLICATE,
     PENDING,
@@ -33,10 +34,19 @@ def brute_verdict(data, labels, label, candidate, n_check):
 def filter_inputs(data, labels, label, k):
     class_rows = np.flatnonzero(labels == label).astype(np.int64)
     class_data = np.ascontiguousarray(data[class_rows])
-    class_index = _engine.NeighbourIndex(class_data)
+    class_index = _engine.NeighbourIndex(class_data, power_of_two_scale(data))
     sq, neighbours = class_index.knn(class_data, k, exclude_self=True)
-    class_side, other_side, _ = _engine.filter_sides(
-        data, labels, class_rows, class_data, class_index, neighbours, np.sqrt(sq[:, -1]), True
+    class_side, other_side, _, _ = _engine.filter_sides(
+        data,
+        labels,
+        class_rows,
+        class_data,
+        class_index,
+        neighbours,
+        np.sqrt(sq[:, -1]),
+        True,
+        "unanimous",
+        k,
     )
     return class_data, neighbours, class_side, other_side
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knnor._engine import NeighbourIndex
-from knnor._kernels.blas import blas_knn, blas_rows
+from knnor._kernels.blas import blas_knn, blas_rows, power_of_two_scale
 from knnor._kernels.neighbours import build_kdtree, tree_knn
 
 
@@ -23,7 +23,7 @@ def both_paths(data, queries, k, exclude_self):
     return (
         tree_knn(build_kdtree(data), queries, k, exclude_self),
         tree_knn(build_kdtree(data, data.shape[0]), queries, k, exclude_self),
-        blas_knn(blas_rows(data), queries, k, exclude_self),
+        blas_knn(blas_rows(data, power_of_two_scale(data)), queries, k, exclude_self),
     )
 
 
@@ -80,7 +80,7 @@ def test_tree_covers_every_row_once():
 @pytest.mark.parametrize("d", [3, 40])
 def test_index_picks_a_path_and_matches_numpy(d):
     data = np.random.default_rng(d).normal(size=(500, d))
-    index = NeighbourIndex(data)
+    index = NeighbourIndex(data, power_of_two_scale(data))
     assert index.use_tree == (d <= 16)
     dist, idx = index.knn(data, 6, exclude_self=True)
     np.testing.assert_array_equal(idx, numpy_knn(data, data, 6, True)[1])
@@ -95,7 +95,7 @@ def test_blas_search_across_blocks_and_chunks(exclude_self):
     data = np.round(rng.normal(size=(4500, 17)) * 2) / 2
     data[4200:] = data[:300]
     queries = data if exclude_self else np.round(rng.normal(size=(300, 17)) * 2) / 2
-    dist, idx = blas_knn(blas_rows(data), queries, 4, exclude_self)
+    dist, idx = blas_knn(blas_rows(data, power_of_two_scale(data)), queries, 4, exclude_self)
     rows = np.arange(len(data))
     for q in range(300):  # the numpy reference on the first 300 queries
         sq = ((data - queries[q]) ** 2).sum(axis=1)
@@ -119,6 +119,6 @@ def test_single_precision_preselection_is_exact_at_any_scale(magnitude):
     data *= magnitude
     queries = data[::7] + magnitude * 1e-4 * rng.normal(size=data[::7].shape)
     expected_dist, expected_idx = numpy_knn(data, queries, 5, False)
-    dist, idx = blas_knn(blas_rows(data), queries, 5, False)
+    dist, idx = blas_knn(blas_rows(data, power_of_two_scale(data)), queries, 5, False)
     np.testing.assert_array_equal(idx, expected_idx)
     np.testing.assert_allclose(dist, expected_dist, rtol=1e-12)

@@ -41,22 +41,35 @@ def sq_norms(data):
 
 
 @njit(cache=True)
-def blas_rows(data):
-    """What the products need of ``data``: ``(data, scaled float32 copy,
-    scaled squared norms, scale)``, the scale a power of two."""
+def power_of_two_scale(data):
+    """A power of two that brings the largest entry of ``data`` into [0.5, 1)."""
     largest = np.abs(data).max() if data.size else 0.0
-    scale = 1.0
     if 0.0 < largest < np.inf:
-        scale = math.ldexp(1.0, -math.frexp(largest)[1])
+        return math.ldexp(1.0, -math.frexp(largest)[1])
+    return 1.0
+
+
+@njit(cache=True)
+def blas_rows(data, scale):
+    """What the products need of ``data``: ``(data, scaled float32 copy,
+    scaled squared norms, scale)``. ``scale``, a power of two, must keep
+    every row and every query within 1 in absolute value (see
+    :func:`power_of_two_scale`); queries beyond it are measured exactly."""
     scaled = data * scale
     return data, scaled.astype(np.float32), sq_norms(scaled), scale
 
 
 @njit(cache=True)
 def _scaled_queries(queries, scale):
-    """(float32 copy, squared norms) of the queries times ``scale``."""
+    """(float32 copy, squared norms, within range) of the queries times ``scale``.
+
+    The error bound holds only for entries below 1 in absolute value; a
+    chunk with a larger one is re-measured in full (slack infinite; callers
+    test ``not approx > threshold`` so that a NaN product is re-measured too).
+    """
     scaled = queries * scale
-    return scaled.astype(np.float32), sq_norms(scaled)
+    within = scaled.size == 0 or np.abs(scaled).max() < 1.0
+    return scaled.astype(np.float32), sq_norms(scaled), within
 
 
 @njit(cache=True)
@@ -131,23 +144,23 @@ def blas_verdicts(
                 _push_new(best_dist[i], best_idx[i], sq_dist(class_data[j], queries[i]), j)
 
         # Class side: the n_check nearest class rows, exactly.
-        q32, q_sq = _scaled_queries(queries, class_scale)
+        q32, q_sq, within = _scaled_queries(queries, class_scale)
         to_scaled = class_scale * class_scale
         for start in range(0, class_data.shape[0], BLOCK):
             stop = min(start + BLOCK, class_data.shape[0])
             products = _products(q32, class32, start, stop)
             for i in prange(n):
-                slack = _slack(n_features, q_sq[i], class_max)
+                slack = _slack(n_features, q_sq[i], class_max) if within else np.inf
                 for j in range(stop - start):
                     approx = q_sq[i] + class_sq[start + j] - 2.0 * np.float64(products[i, j])
-                    if approx <= best_dist[i, n_check - 1] * to_scaled + slack:
+                    if not approx > best_dist[i, n_check - 1] * to_scaled + slack:
                         row = start + j
                         _push_new(
                             best_dist[i], best_idx[i], sq_dist(class_data[row], queries[i]), row
                         )
 
         # Other side: does any row come before the n_check-th class row?
-        q32, q_sq = _scaled_queries(queries, other_scale)
+        q32, q_sq, within = _scaled_queries(queries, other_scale)
         to_scaled = other_scale * other_scale
         hit = np.zeros(n, dtype=np.bool_)
         zero = np.zeros(n, dtype=np.bool_)
@@ -157,10 +170,11 @@ def blas_verdicts(
             for i in prange(n):
                 bound = best_dist[i, n_check - 1]
                 bound_id = class_rows[best_idx[i, n_check - 1]]
-                threshold = bound * to_scaled + _slack(n_features, q_sq[i], other_max)
+                slack = _slack(n_features, q_sq[i], other_max) if within else np.inf
+                threshold = bound * to_scaled + slack
                 for j in range(stop - start):
                     approx = q_sq[i] + other_sq[start + j] - 2.0 * np.float64(products[i, j])
-                    if approx <= threshold:
+                    if not approx > threshold:
                         dist = sq_dist(other_data[start + j], queries[i])
                         if _precedes(dist, other_rows[start + j], bound, bound_id):
                             hit[i] = True
@@ -195,7 +209,7 @@ def blas_knn(blas, queries, k, exclude_self):
     for chunk_start in range(0, n_queries, CHUNK):
         chunk_stop = min(chunk_start + CHUNK, n_queries)
         chunk = np.ascontiguousarray(queries[chunk_start:chunk_stop])
-        q32, q_sq = _scaled_queries(chunk, scale)
+        q32, q_sq, within = _scaled_queries(chunk, scale)
         for i in range(chunk_stop - chunk_start):
             _reset(dist[chunk_start + i], idx[chunk_start + i])
         for start in range(0, data.shape[0], BLOCK):
@@ -204,7 +218,7 @@ def blas_knn(blas, queries, k, exclude_self):
             for i in prange(chunk_stop - chunk_start):
                 q = chunk_start + i
                 exclude = q if exclude_self else -1
-                slack = _slack(data.shape[1], q_sq[i], data_max)
+                slack = _slack(data.shape[1], q_sq[i], data_max) if within else np.inf
                 approx = np.empty(stop - start)
                 for j in range(stop - start):
                     approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
@@ -215,6 +229,6 @@ def blas_knn(blas, queries, k, exclude_self):
                     rank = min(k + 1 if exclude_self else k, stop - start) - 1
                     threshold = _kth_smallest(approx, rank) + 2.0 * slack
                 for j in range(stop - start):
-                    if approx[j] <= threshold and start + j != exclude:
+                    if not approx[j] > threshold and start + j != exclude:
                         _push(dist[q], idx[q], sq_dist(data[start + j], chunk[i]), start + j)
     return dist, idx

@@ -22,6 +22,7 @@ from knnor._kernels.filter import (
     filter_verdict,
     register_if_new,
 )
+from knnor._kernels.grid import snap_to_grid
 from knnor._kernels.neighbours import tree_stack
 from knnor._kernels.vote import vote_verdict
 from knnor._kernels.walk import walk
@@ -93,6 +94,7 @@ def _walk_and_filter(
     reliability_filter,
     blas_sides,
     vote_rule,
+    grid,
     tree_position,
     candidates,
     verdicts,
@@ -102,7 +104,9 @@ def _walk_and_filter(
     ``vote_rule = (quorums, n_votes)``: with ``quorums`` non-empty a candidate
     from seed ``s`` needs ``quorums[s]`` class rows among its ``n_votes``
     nearest rows (:func:`knnor._kernels.vote.vote_verdict`); empty, the
-    paper's unanimous filter over ``n_check`` rows decides.
+    paper's unanimous filter over ``n_check`` rows decides. Each candidate
+    is rounded to its output ``grid`` (:mod:`knnor._kernels.grid`) before
+    it is judged.
 
     Seeds are processed in class-tree order (``tree_position``) so that
     consecutive searches read the same leaves; each verdict depends on its
@@ -125,6 +129,7 @@ def _walk_and_filter(
     for i in prange(seeds.shape[0]):
         b = visit_order[i]
         walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
+        snap_to_grid(candidates[b], grid)
         if not reliability_filter:
             verdicts[b] = RELIABLE
             continue
@@ -203,6 +208,7 @@ def oversample_class(
     other_side,
     blas_sides,
     vote_rule,
+    grid,
     n_wanted,
     k0,
     max_dist0,
@@ -222,7 +228,7 @@ def oversample_class(
     checks against (see :func:`knnor._kernels.filter.filter_verdict`);
     ``blas_sides`` both sides' :func:`knnor._kernels.blas.blas_rows` for the
     BLAS filter, or two of an empty array for the tree filter; ``vote_rule``
-    as :func:`_walk_and_filter` takes it.
+    and ``grid`` as :func:`_walk_and_filter` takes them.
 
     Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
     the seed's row number then the rows walked through, padded with -1; the
@@ -290,6 +296,7 @@ def oversample_class(
             reliability_filter,
             blas_sides,
             vote_rule,
+            grid,
             tree_position,
             candidates,
             verdicts,
