@@ -5,41 +5,18 @@ float64/int64 arrays. Validation, dtype handling and orchestration live in
 :mod:`knnor._engine` and the adapters; nothing here checks its inputs.
 
 numba's on-disk cache checks each function against its own source file only,
-not against the kernels it calls from other files: after an upgrade (or an
-edit) that changes a callee, a caller's cached machine code would be stale,
-wrong or crashing. So the cache next to these files is tagged with a digest of
-all of them and emptied whenever the digest changes, before any kernel loads.
+not against the kernels it inlines or calls from other files: after an upgrade
+(or an edit) that changes a callee, a caller's cached machine code would be
+stale, wrong or crashing. So, before any kernel is decorated, :mod:`._cache`
+points numba's cache for these files (and only these) at a directory named
+after a digest of all of them, wherever numba would cache them
+(``NUMBA_CACHE_DIR``, ``__pycache__`` or its user-wide directory), falling back
+to a private temporary directory or to no disk cache, with one warning, when
+none is writable.
 """
 
-import hashlib
-from pathlib import Path
+from knnor._kernels._cache import KernelCacheWarning, install, source_digest
 
-STAMP_NAME = "knnor-kernels.sha256"
+__all__ = ["KernelCacheWarning", "source_digest"]
 
-
-def drop_stale_cache(kernel_dir):
-    """Empty ``kernel_dir/__pycache__`` of numba cache files unless they were
-    made from the current ``*.py`` files of ``kernel_dir``.
-
-    Best effort: a read-only install is left alone (numba then caches in its
-    user-wide directory).
-    """
-    sources = sorted(Path(kernel_dir).glob("*.py"))
-    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
-    cache = Path(kernel_dir) / "__pycache__"
-    stamp = cache / STAMP_NAME
-    try:
-        if stamp.read_text() == digest:
-            return
-    except OSError:
-        pass
-    try:
-        for cached in [*cache.glob("*.nbi"), *cache.glob("*.nbc")]:
-            cached.unlink(missing_ok=True)
-        cache.mkdir(exist_ok=True)
-        stamp.write_text(digest)
-    except OSError:
-        pass
-
-
-drop_stale_cache(Path(__file__).parent)
+install()
