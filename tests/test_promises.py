@@ -192,3 +192,26 @@ def test_blas_filter_holds_across_float32_range(seed):
         X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.class_stats_[1]["n_rejected_filter"] > 0
     assert_unanimous_filter(X_res, y_res, len(X), sampler.provenance_)
+
+
+def test_provenance_of_shorter_walks_padded_with_minus_one():
+    # n_neighbors="auto" gives each class its own k, so walks differ in length.
+    rng = np.random.default_rng(0)
+    X = np.vstack(
+        [
+            rng.normal(size=(300, 2)) * 3,
+            rng.normal(size=(40, 2)) * 0.3 + 10,  # one cluster: a large k
+            np.vstack([rng.normal(size=(8, 2)) * 0.1 - 10, rng.normal(size=(40, 2)) * 0.1 + 20]),
+        ]
+    )
+    y = np.repeat([0, 1, 2], [300, 40, 48])
+    sampler = KNNOR(n_neighbors="auto", random_state=0, filter_rule="unanimous")
+    X_res, y_res = sampler.fit_resample(X, y)
+    k = {label: sampler.class_stats_[label]["n_neighbors"] for label in (1, 2)}
+    assert k[1] != k[2]
+    assert sampler.provenance_.shape[1] == max(k.values()) + 1
+    for label in (1, 2):
+        walks = sampler.provenance_[y_res[len(X) :] == label]
+        assert (walks[:, : k[label] + 1] >= 0).all()  # relaxation stays off here
+        assert (walks[:, k[label] + 1 :] == -1).all()
+        assert (y[walks[:, : k[label] + 1]] == label).all()

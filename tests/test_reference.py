@@ -235,3 +235,30 @@ def test_vote_rules_equal_plain_python_reference(rule, votes, n_features):
     stats = sampler.class_stats_.values()
     if n_features == 4:  # the comparison must see rejections to mean much
         assert sum(s["n_rejected_filter"] + s["n_rejected_duplicate"] for s in stats) > 0
+
+
+def test_engine_equals_reference_at_the_relaxation_ceiling():
+    # 89 minority rows in a cluster, each with a majority twin at the same place
+    # (which comes first on ties): every candidate near them is rejected, so the
+    # relaxation climbs to its cap. 11 sparse minority rows far away can seed
+    # accepted points, but they rank last by density: only the proportion's
+    # ceiling of 0.9 lets exactly one of them seed.
+    rng = np.random.default_rng(11)
+    cluster = 0.5 + rng.normal(scale=0.02, size=(89, 2))
+    sparse = 5.0 + rng.normal(size=(11, 2))
+    X = np.vstack([rng.uniform(size=(500, 2)), cluster, cluster, sparse])
+    y = np.repeat([0, 1], [589, 100])
+    sampler = KNNOR(
+        sampling_strategy={1: 120}, n_neighbors=6, proportion_minority=0.5, random_state=2
+    )
+    with pytest.warns(UserWarning, match="accepted"):
+        X_res, _ = sampler.fit_resample(X, y)
+    expected_X, _, expected_prov = reference_knnor(X, y, {1: 20}, 6, 0.5, 0.5, True, 2)
+    np.testing.assert_array_equal(sampler.provenance_, expected_prov)
+    np.testing.assert_allclose(X_res, expected_X, rtol=1e-13, atol=0)
+    stats = sampler.class_stats_[1]
+    assert stats["max_relaxation_level"] == 50  # the cap: 0.5 - 0.01 * 49 > 0.01
+    assert stats["final_proportion_minority"] == 0.9
+    assert 0 < stats["n_accepted"] < 20
+    seeds = set(sampler.provenance_[:, 0].tolist())
+    assert len(seeds) == 1 and seeds.pop() >= 589 + 89  # one sparse seed, at the ceiling
