@@ -205,7 +205,7 @@ class KNNOR(BaseOverSampler):
         """
         reject_non_numeric_columns(X, "KNNOR")
         check_label_types(y)
-        one_hot = getattr(y, "ndim", np.ndim(y)) == 2
+        one_hot = np.ndim(y) == 2 and np.shape(y)[1] > 1  # a column vector is 1-D labels
         if one_hot:
             y_one_hot, y = y, _labels_of_one_hot(y)
         check_strategy_counts(self.sampling_strategy, y, np.shape(X)[-1], "KNNOR")
