@@ -20,6 +20,16 @@ from knnor._adapter import (
 )
 from knnor._engine import output_grid, oversample
 
+PAPER_PARAMS = {
+    "n_neighbors": 5,
+    "max_dist_point": 0.5,
+    "proportion_minority": 0.9,
+    "filter_rule": "unanimous",
+    "filter_neighbors": "auto",
+}
+"""The KNNOR paper's algorithm: ``KNNOR(**PAPER_PARAMS)`` behaves exactly as
+knnor 0.1.0's defaults did (the authors' reference settings)."""
+
 
 class KNNOR(BaseOverSampler):
     """K-Nearest Neighbour OveRsampling (KNNOR) with a reliability filter.
