@@ -83,7 +83,9 @@ def test_index_picks_a_path_and_matches_numpy(d):
     index = NeighbourIndex(data, power_of_two_scale(data))
     assert index.use_tree == (d <= 16)
     dist, idx = index.knn(data, 6, exclude_self=True)
-    np.testing.assert_array_equal(idx, numpy_knn(data, data, 6, True)[1])
+    expected_dist, expected_idx = numpy_knn(data, data, 6, True)
+    np.testing.assert_array_equal(idx, expected_idx)
+    np.testing.assert_allclose(dist, expected_dist, rtol=1e-12)
 
 
 @pytest.mark.parametrize("exclude_self", [False, True])
@@ -120,5 +122,17 @@ def test_single_precision_preselection_is_exact_at_any_scale(magnitude):
     queries = data[::7] + magnitude * 1e-4 * rng.normal(size=data[::7].shape)
     expected_dist, expected_idx = numpy_knn(data, queries, 5, False)
     dist, idx = blas_knn(blas_rows(data, power_of_two_scale(data)), queries, 5, False)
+    np.testing.assert_array_equal(idx, expected_idx)
+    np.testing.assert_allclose(dist, expected_dist, rtol=1e-12)
+
+
+def test_blas_queries_beyond_the_rows_scale_are_measured_exactly():
+    # Queries far larger than every row would overflow single precision after
+    # the rows' scaling; such a chunk must be re-measured in full, not dropped.
+    rng = np.random.default_rng(3)
+    data = rng.normal(size=(300, 20))
+    queries = np.vstack([rng.normal(size=(10, 20)) * 1e39, rng.normal(size=(10, 20))])
+    expected_dist, expected_idx = numpy_knn(data, queries, 3, False)
+    dist, idx = blas_knn(blas_rows(data, power_of_two_scale(data)), queries, 3, False)
     np.testing.assert_array_equal(idx, expected_idx)
     np.testing.assert_allclose(dist, expected_dist, rtol=1e-12)
