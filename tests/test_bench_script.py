@@ -4,6 +4,7 @@ import argparse
 import importlib.util
 import json
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -52,3 +53,57 @@ def test_child_reports_its_peak(bench, tmp_path):
     assert record["peak_mb"] > 0
     if record["call_peak_mb"] is not None:
         assert record["before_mb"] <= record["call_peak_mb"] <= record["peak_mb"]
+
+
+def test_labelled_knnor_configs_get_their_own_time_and_ratio(tmp_path):
+    # As a script, from another directory: its modules must import from its own.
+    cmd = [sys.executable, str(SCRIPT), "--sizes", "600x4", "--repeats", "1", "--paper"]
+    cmd += ["--knnor", 'k3={"n_neighbors": 3, "filter_rule": "majority"}']
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=tmp_path)
+    out = proc.stdout
+    assert out.count("load average at start:") == 1 and "load average at end:" in out
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("| rows x features | SMOTE s |"))
+    row = next(line for line in lines if line.startswith("| 600 x 4 |"))
+    cells = dict(zip(header.strip("|").split(" | "), row.strip("|").split(" | "), strict=True))
+    cells = {key.strip(): value.strip() for key, value in cells.items()}
+    for name in ("knnor", "knnor[paper]", "knnor[k3]"):
+        assert float(cells[f"{name} s"]) > 0
+        assert f"{name}  median" in out
+    for name in ("knnor[paper]", "knnor[k3]"):
+        assert float(cells[f"{name} ratio"]) > 0
+        assert float(cells[f"knnor / {name}"]) > 0
+        assert f"ratio {name} / SMOTE = " in out
+    assert "knnor[k3] = KNNOR(n_neighbors=3, filter_rule='majority')" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("paper={not json", "invalid JSON"),
+        ('k3={"n_neighbours": 3}', "unknown KNNOR parameter(s) 'n_neighbours'"),
+        ('k0={"n_neighbors": 0}', "'n_neighbors' parameter of KNNOR"),
+        ('{"n_neighbors": 3}', "expected LABEL=JSON"),
+        ("k=[3]", "expected a JSON object"),
+    ],
+)
+def test_bad_knnor_config_is_a_usage_error(bench, capsys, value, message):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--sizes", "300x4", "--repeats", "1", "--knnor", value])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --knnor" in err and message in err
+
+
+def test_a_label_given_twice_is_a_usage_error(bench, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--sizes", "300x4", "--paper", "--knnor", 'paper={"n_neighbors": 3}'])
+    assert exit_info.value.code == 2
+    assert "label 'paper' given more than once" in capsys.readouterr().err
+
+
+def test_child_command_carries_a_configs_params(bench):
+    options = argparse.Namespace(classes=2, n_jobs=None, memory_no_warmup=False)
+    cmd = bench.child_command("knnor", 300, 4, options, {"n_neighbors": 3})
+    assert cmd[cmd.index("--child-params") + 1] == '{"n_neighbors": 3}'
+    assert "--child-params" not in bench.child_command("knnor", 300, 4, options)
