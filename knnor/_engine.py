@@ -177,13 +177,19 @@ def seed_votes(class_index, other_index, class_data, class_rows, other_rows, n_v
     return (first < n_votes).sum(axis=1).astype(np.int64)
 
 
-def vote_rule(filter_rule, n_votes, class_index, other_index, class_data, class_rows, other_rows):
+def vote_rule(
+    filter_rule, filter_neighbors, k0, class_index, other_index, class_data, class_rows, other_rows
+):
     """``(quorums, n_votes)`` for the kernels: the class rows each seed's
-    candidates need among their ``n_votes`` nearest rows; no quorums for the
-    paper's unanimous filter."""
-    if filter_rule == "unanimous":
+    candidates need among their ``n_votes`` nearest rows. The paper's rule
+    with ``filter_neighbors="auto"`` gets no quorums: its kernels ask
+    ``floor(sqrt(k))`` rows, following ``k`` as it relaxes."""
+    if filter_rule == "unanimous" and filter_neighbors == "auto":
         return np.empty(0, dtype=np.int64), 1
     n_class = class_data.shape[0]
+    n_votes = min(k0 if filter_neighbors == "auto" else filter_neighbors, n_class - 1)
+    if filter_rule == "unanimous":
+        return np.full(n_class, n_votes, dtype=np.int64), n_votes
     if filter_rule == "majority":
         return np.full(n_class, n_votes // 2 + 1, dtype=np.int64), n_votes
     votes = seed_votes(class_index, other_index, class_data, class_rows, other_rows, n_votes)
@@ -203,7 +209,8 @@ def filter_sides(
     k_distances,
     reliability_filter,
     filter_rule,
-    n_votes,
+    filter_neighbors,
+    k0,
 ):
     """What the reliability filter checks a class's candidates against.
 
@@ -263,7 +270,14 @@ def filter_sides(
     rule = (np.empty(0, dtype=np.int64), 1)
     if reliability_filter:
         rule = vote_rule(
-            filter_rule, n_votes, class_index, other_index, class_data, class_rows, other_rows
+            filter_rule,
+            filter_neighbors,
+            k0,
+            class_index,
+            other_index,
+            class_data,
+            class_rows,
+            other_rows,
         )
     return class_side, other_side, blas_sides, rule
 
@@ -336,7 +350,8 @@ def oversample_one_class(
             k_distances,
             reliability_filter,
             filter_rule,
-            min(k0 if filter_neighbors == "auto" else filter_neighbors, n_class - 1),
+            filter_neighbors,
+            k0,
         ),
         grid,
         n_wanted,

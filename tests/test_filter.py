@@ -46,6 +46,7 @@ def filter_inputs(data, labels, label, k):
         np.sqrt(sq[:, -1]),
         True,
         "unanimous",
+        "auto",
         k,
     )
     return class_data, neighbours, class_side, other_side

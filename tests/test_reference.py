@@ -35,6 +35,8 @@ def nearest_rows(X, point, exclude=-1):
 
 def quorum_for(rule, X, y, label, seed_row, n_votes):
     """Class rows a candidate of this seed needs among its n_votes nearest rows."""
+    if rule == "unanimous":
+        return n_votes
     if rule == "majority":
         return n_votes // 2 + 1
     order, _ = nearest_rows(X, X[seed_row], exclude=seed_row)
@@ -92,7 +94,7 @@ def reference_class(
         keep = True
         if use_filter:
             by_dist, dist = nearest_rows(X, point)
-            if rule == "unanimous":
+            if rule == "unanimous" and votes is None:  # the paper: floor(sqrt(k)), as k relaxes
                 enough = (y[by_dist[: math.isqrt(k)]] == label).all()
             else:
                 quorum = quorum_for(rule, X, y, label, rows[seed], n_votes)
@@ -200,7 +202,7 @@ def test_engine_equals_reference_with_ties_and_duplicates(n_features):
     assert sampler.class_stats_[1]["n_rejected_duplicate"] > 0
 
 
-@pytest.mark.parametrize("rule", ["majority", "relative", "relative1"])
+@pytest.mark.parametrize("rule", ["unanimous", "majority", "relative", "relative1"])
 @pytest.mark.parametrize("votes", [None, 1, 4, 7])
 @pytest.mark.parametrize("n_features", [4, 24])
 def test_vote_rules_equal_plain_python_reference(rule, votes, n_features):
