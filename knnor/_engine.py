@@ -167,36 +167,15 @@ def auto_max_dist_point(class_data, other_data):
     return float(np.clip(min(spread, gap) / max(spread, gap), 0.01, 1.0))
 
 
-def seed_votes(class_index, other_index, class_data, class_rows, other_rows, n_votes):
-    """Class rows among each class row's ``n_votes`` nearest other rows (itself excluded)."""
-    class_sq, class_near = class_index.knn(class_data, n_votes, exclude_self=True)
-    other_sq, other_near = other_index.knn(class_data, min(n_votes, other_rows.shape[0]))
-    dist = np.hstack([class_sq, other_sq])
-    rows = np.hstack([class_rows[class_near], other_rows[other_near]])
-    first = np.lexsort((rows, dist), axis=-1)[:, :n_votes]
-    return (first < n_votes).sum(axis=1).astype(np.int64)
-
-
-def vote_rule(
-    filter_rule, filter_neighbors, k0, class_index, other_index, class_data, class_rows, other_rows
-):
-    """``(quorums, n_votes)`` for the kernels: the class rows each seed's
-    candidates need among their ``n_votes`` nearest rows. The paper's rule
-    with ``filter_neighbors="auto"`` gets no quorums: its kernels ask
+def vote_rule(filter_rule, filter_neighbors, k0, n_class):
+    """``(n_votes, quorum)`` for the kernels: a candidate needs ``quorum``
+    class rows among its ``n_votes`` nearest rows. ``(0, 0)`` for the
+    paper's rule with ``filter_neighbors="auto"``, whose kernels ask
     ``floor(sqrt(k))`` rows, following ``k`` as it relaxes."""
     if filter_rule == "unanimous" and filter_neighbors == "auto":
-        return np.empty(0, dtype=np.int64), 1
-    n_class = class_data.shape[0]
+        return 0, 0
     n_votes = min(k0 if filter_neighbors == "auto" else filter_neighbors, n_class - 1)
-    if filter_rule == "unanimous":
-        return np.full(n_class, n_votes, dtype=np.int64), n_votes
-    if filter_rule == "majority":
-        return np.full(n_class, n_votes // 2 + 1, dtype=np.int64), n_votes
-    votes = seed_votes(class_index, other_index, class_data, class_rows, other_rows, n_votes)
-    if filter_rule == "relative":
-        return votes, n_votes
-    # "relative1": as safe as the seed, and never with no class row at all
-    return np.maximum(votes, 1), n_votes
+    return n_votes, n_votes if filter_rule == "unanimous" else n_votes // 2 + 1
 
 
 def filter_sides(
@@ -267,18 +246,9 @@ def filter_sides(
         no_rows = np.empty((0, data.shape[1]))
         stand_in = (no_rows, no_rows.astype(np.float32), np.empty(0), 1.0)
         blas_sides = (stand_in, stand_in)
-    rule = (np.empty(0, dtype=np.int64), 1)
+    rule = (0, 0)
     if reliability_filter:
-        rule = vote_rule(
-            filter_rule,
-            filter_neighbors,
-            k0,
-            class_index,
-            other_index,
-            class_data,
-            class_rows,
-            other_rows,
-        )
+        rule = vote_rule(filter_rule, filter_neighbors, k0, n_class)
     return class_side, other_side, blas_sides, rule
 
 

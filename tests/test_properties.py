@@ -8,7 +8,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_wine, make_classification
 from sklearn.preprocessing import StandardScaler
 
-from knnor import KNNOR
+from knnor import KNNOR, PAPER_PARAMS
 
 
 def datasets():
@@ -77,7 +77,7 @@ def test_output_properties(name, random_state):
 
 def test_filter_off_is_plain_interpolation():
     X, y = DATASETS["breast_cancer"]
-    with_filter = KNNOR(random_state=0).fit(X, y)
+    with_filter = KNNOR(random_state=0, **PAPER_PARAMS)  # rejects some candidates here
     without = KNNOR(random_state=0, reliability_filter=False)
     X_res, _ = without.fit_resample(X, y)
     with_filter.fit_resample(X, y)

@@ -101,10 +101,10 @@ def _walk_and_filter(
 ):
     """Walk every seed of the batch and give each candidate its filter verdict.
 
-    ``vote_rule = (quorums, n_votes)``: with ``quorums`` non-empty a candidate
-    from seed ``s`` needs ``quorums[s]`` class rows among its ``n_votes``
-    nearest rows (:func:`knnor._kernels.vote.vote_verdict`); empty, the
-    paper's unanimous filter over ``n_check`` rows decides. Each candidate
+    ``vote_rule = (n_votes, quorum)``: with ``n_votes > 0`` a candidate needs
+    ``quorum`` class rows among its ``n_votes`` nearest rows
+    (:func:`knnor._kernels.vote.vote_verdict`); ``(0, 0)``, the paper's
+    unanimous filter over ``n_check`` rows decides. Each candidate
     is rounded to its output ``grid`` (:mod:`knnor._kernels.grid`) before
     it is judged.
 
@@ -116,8 +116,8 @@ def _walk_and_filter(
     certificate leaves open are settled together by
     :func:`knnor._kernels.blas.blas_verdicts` instead of one scan each.
     """
-    quorums, n_votes = vote_rule
-    use_vote = quorums.shape[0] > 0
+    n_votes, quorum = vote_rule
+    use_vote = n_votes > 0
     use_blas = blas_sides[0][0].shape[0] > 0 and not use_vote
     # numba's parallel loops take flat arrays, not nested tuples: unpack the
     # filter's inputs here and rebuild them inside the loop.
@@ -137,7 +137,7 @@ def _walk_and_filter(
             verdicts[b] = vote_verdict(
                 candidates[b],
                 n_votes,
-                quorums[seeds[b]],
+                quorum,
                 (c_points, c_order, c_start, c_end, c_lower, c_upper),
                 class_rows,
                 (o_points, o_order, o_start, o_end, o_lower, o_upper),

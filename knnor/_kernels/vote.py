@@ -22,25 +22,21 @@ from knnor._kernels.neighbours import NO_ROW, _precedes, _reset, tree_query_one
 def vote_verdict(
     candidate, n_votes, quorum, class_tree, class_rows, other_tree, other_rows, stack
 ):
-    """Verdict of the vote filter for one candidate.
+    """Verdict of the vote filter for one candidate (``1 <= quorum <= n_votes``).
 
     ``class_tree``/``other_tree`` hold the class's rows and every other
     class's; ``class_rows``/``other_rows`` map their rows to original row
     numbers (ascending), which break distance ties. ``stack`` is scratch from
     :func:`knnor._kernels.neighbours.tree_stack`, deep enough for both trees.
     """
-    class_dist = np.empty(max(quorum, 1))
-    class_idx = np.empty(max(quorum, 1), dtype=np.int64)
+    class_dist = np.empty(quorum)
+    class_idx = np.empty(quorum, dtype=np.int64)
     _reset(class_dist, class_idx)
     tree_query_one(class_tree, candidate, -1, class_dist, class_idx, stack)
     if class_dist[0] == 0.0:
         return DUPLICATE
-    if quorum == 0:  # no class row needed: only an other-class duplicate can reject
-        bound_sq, bound_row = 0.0, NO_ROW
-        n_against = 1
-    else:
-        bound_sq, bound_row = class_dist[quorum - 1], class_rows[class_idx[quorum - 1]]
-        n_against = n_votes - quorum + 1
+    bound_sq, bound_row = class_dist[quorum - 1], class_rows[class_idx[quorum - 1]]
+    n_against = n_votes - quorum + 1
     # The other side's rows within the bound, nearest first; ties at the bound
     # are kept in row order, so the first n_against of them decide.
     other_dist = np.empty(n_against)
@@ -49,8 +45,6 @@ def vote_verdict(
     tree_query_one(other_tree, candidate, -1, other_dist, other_idx, stack)
     if other_idx[0] != NO_ROW and other_dist[0] == 0.0:
         return DUPLICATE
-    if quorum == 0:
-        return RELIABLE
     last = n_against - 1
     if other_idx[last] != NO_ROW and _precedes(
         other_dist[last], other_rows[other_idx[last]], bound_sq, bound_row
