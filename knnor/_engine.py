@@ -275,6 +275,7 @@ def oversample_one_class(
     filter_neighbors,
     grid,
     scale,
+    earlier,
     rng,
     name,
 ):
@@ -324,6 +325,7 @@ def oversample_one_class(
             k0,
         ),
         grid,
+        (earlier, *sorted_row_hashes(earlier)),
         n_wanted,
         k0,
         float(max_dist_point),
@@ -383,9 +385,11 @@ def oversample(
     """
     grid = np.empty(0, dtype=np.int8) if grid is None else np.asarray(grid, dtype=np.int8)
     scale = power_of_two_scale(data)
+    results = {}
+    earlier = np.empty((0, data.shape[1]))  # no class may return another's rows
     with numba_threads(n_jobs):
-        return {
-            label: oversample_one_class(
+        for label, wanted in n_wanted.items():
+            results[label] = oversample_one_class(
                 data,
                 labels,
                 label,
@@ -398,8 +402,10 @@ def oversample(
                 filter_neighbors=filter_neighbors,
                 grid=grid,
                 scale=scale,
+                earlier=earlier,
                 rng=random_state,
                 name=label if class_names is None else class_names[label],
             )
-            for label, wanted in n_wanted.items()
-        }
+            if reliability_filter and len(n_wanted) > 1:
+                earlier = np.vstack([earlier, results[label].synthetic])
+    return results

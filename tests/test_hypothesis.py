@@ -21,7 +21,6 @@ The promises, for every over-sampled class:
 6. every synthetic row lies in the per-column range of its class's rows.
 """
 
-import inspect
 import math
 import os
 import warnings
@@ -286,20 +285,13 @@ def check_counts(case, y, sampler, y_res, shortfalls):
     assert len(shortfalls) == n_short, shortfalls
 
 
-def check_no_duplicates(case, values, labels, n):
-    """Promise 3. Two classes may share a new row under the seed-relative
-    vote rules (test_classes_share_a_new_row documents the bug); with the
-    class sizes drawn here no other rule lets two classes keep one point."""
+def check_no_duplicates(values, n):
+    """Promise 3: no new row equals any other returned row, of any class."""
     _, inverse, counts = np.unique(values, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.ravel()
     for i in np.flatnonzero(counts[inverse[n:]] > 1):
         equal = np.flatnonzero(inverse == inverse[n + i])
-        equal = equal[equal != n + i]
-        assert (equal >= n).all(), f"synthetic row {i} equals original rows {equal[equal < n]}"
-        same_class = equal[labels[equal] == labels[n + i]] - n
-        assert same_class.size == 0, f"synthetic row {i} equals synthetic rows {same_class}"
-        assert case.filter_rule.startswith("relative"), f"synthetic row {i} equals {equal - n}"
-        tell("known bug", "a new row shared by two classes")
+        raise AssertionError(f"synthetic row {i} equals returned rows {equal[equal != n + i]}")
 
 
 def check_filter(case, values, y_res, n, provenance):
@@ -307,7 +299,6 @@ def check_filter(case, values, y_res, n, provenance):
     X, y = values[:n], y_res[:n]
     synthetic, synthetic_y = values[n:], y_res[n:]
     assert provenance.shape == (len(synthetic), case.n_neighbors + 1)
-    quorums = {}
     for i, (point, label, walk) in enumerate(zip(synthetic, synthetic_y, provenance, strict=True)):
         rows = walk[walk >= 0]
         assert (walk[len(rows) :] == -1).all()
@@ -326,23 +317,12 @@ def check_filter(case, values, y_res, n, provenance):
         n_class = int((y == label).sum())
         votes = case.n_neighbors if case.filter_neighbors == "auto" else case.filter_neighbors
         n_votes = min(votes, n_class - 1)
-        seed = int(walk[0])
-        if seed not in quorums:
-            quorums[seed] = quorum(case.filter_rule, X, y, label, seed, n_votes)
+        needed = quorum_for(case.filter_rule, n_votes)
         in_class = int((y[order[:n_votes]] == label).sum())
-        assert in_class >= quorums[seed], (
+        assert in_class >= needed, (
             f"synthetic row {i}: {in_class} of its {n_votes} nearest rows are of its "
-            f"class, seed row {seed} needs {quorums[seed]}"
+            f"class, {needed} needed"
         )
-
-
-def quorum(rule, X, y, label, seed_row, n_votes):
-    """Class rows a candidate needs among its ``n_votes`` nearest, by
-    ``test_reference.quorum_for``: ``(rule, n_votes)``, or, while rules
-    relative to the seed exist, ``(rule, X, y, label, seed_row, n_votes)``."""
-    if len(inspect.signature(quorum_for).parameters) == 2:
-        return quorum_for(rule, n_votes)
-    return quorum_for(rule, X, y, label, seed_row, n_votes)
 
 
 def assert_bit_identical(first, second):
@@ -381,7 +361,7 @@ def check_case(case):
     check_originals(X, y, X_before, y_before, X_res, y_res)
     check_counts(case, y, sampler, y_res, shortfalls)
     values = as_float64(X_res)
-    check_no_duplicates(case, values, np.asarray(y_res), n)
+    check_no_duplicates(values, n)
     check_filter(case, values, np.asarray(y_res), n, sampler.provenance_)
 
 
@@ -414,14 +394,6 @@ def test_step_whose_square_underflows_is_kept():
         assert dist[order[0]] > 0, f"{point.tolist()} at squared distance 0 from row {order[0]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="knnor bug: each class checks its candidates for duplicates against the "
-    "original rows and its own new rows only; when two classes' filters can both "
-    "accept one point (here a class of 2 rows votes with 1 neighbour, the other "
-    "with 3), one returned row appears with two labels",
-)
 def test_classes_share_a_new_row():
     # Found by test_returned_values_keep_the_promises (rule "relative", removed
     # since), rebuilt by hand for "majority". Class 0 walks 0 -> 10 and keeps 1

@@ -49,7 +49,9 @@ def reference_class(
     rng,
     rule="unanimous",
     votes=None,
+    earlier=(),
 ):
+    """One class; ``earlier`` holds the rows generated for the classes before it."""
     rows = np.flatnonzero(y == label)
     class_x = X[rows]
     n = len(rows)
@@ -95,7 +97,7 @@ def reference_class(
             keep = (
                 dist[by_dist[0]] > 0
                 and enough
-                and not any(np.array_equal(point, other) for other in out)
+                and not any(np.array_equal(point, other) for other in [*earlier, *out])
             )
         if keep:
             out.append(point)
@@ -116,10 +118,24 @@ def reference_knnor(
     X, y, n_wanted, k0, max_dist0, proportion0, use_filter, random_state, **filter_rule
 ):
     rng = np.random.RandomState(random_state)
-    results = [
-        reference_class(X, y, label, n, k0, max_dist0, proportion0, use_filter, rng, **filter_rule)
-        for label, n in n_wanted.items()
-    ]
+    results, earlier = [], []
+    for label, n in n_wanted.items():
+        results.append(
+            reference_class(
+                X,
+                y,
+                label,
+                n,
+                k0,
+                max_dist0,
+                proportion0,
+                use_filter,
+                rng,
+                **filter_rule,
+                earlier=earlier,
+            )
+        )
+        earlier = [*earlier, *results[-1][0]]
     X_res = np.vstack([X, *[r[0] for r in results]])
     new_labels = [np.full(len(r[0]), label) for label, r in zip(n_wanted, results, strict=True)]
     y_res = np.concatenate([y, *new_labels])

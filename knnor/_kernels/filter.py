@@ -81,7 +81,7 @@ def _same_row(a, b):
 
 
 @njit(cache=True)
-def _equals_a_row(candidate, data, hash_keys, hash_positions):
+def equals_a_row(candidate, data, hash_keys, hash_positions):
     key = row_hash(candidate)
     i = np.searchsorted(hash_keys, key)
     while i < hash_keys.shape[0] and hash_keys[i] == key:
@@ -196,12 +196,12 @@ def certificate_verdict(candidate, anchors, n_check, class_side, other_side, scr
         found[:n_check],
     )
     if n_found == n_check:
-        if _equals_a_row(candidate, class_data, hash_keys, hash_positions):
+        if equals_a_row(candidate, class_data, hash_keys, hash_positions):
             return DUPLICATE, near_sq, near_id, near_exact
         return RELIABLE, near_sq, near_id, near_exact
     if near_exact and _below(near_sq, _unlisted_bound(anchors, anchor_dist, class_reach)):
         # Every class row before the nearest other row was listed and counted.
-        if near_sq == 0.0 or _equals_a_row(candidate, class_data, hash_keys, hash_positions):
+        if near_sq == 0.0 or equals_a_row(candidate, class_data, hash_keys, hash_positions):
             return DUPLICATE, near_sq, near_id, near_exact
         return WRONG_NEIGHBOURS, near_sq, near_id, near_exact
     return PENDING, near_sq, near_id, near_exact

@@ -19,6 +19,7 @@ from knnor._kernels.filter import (
     RELIABLE,
     WRONG_NEIGHBOURS,
     certificate_verdict,
+    equals_a_row,
     filter_verdict,
     register_if_new,
 )
@@ -209,6 +210,7 @@ def oversample_class(
     blas_sides,
     vote_rule,
     grid,
+    earlier,
     n_wanted,
     k0,
     max_dist0,
@@ -228,7 +230,9 @@ def oversample_class(
     checks against (see :func:`knnor._kernels.filter.filter_verdict`);
     ``blas_sides`` both sides' :func:`knnor._kernels.blas.blas_rows` for the
     BLAS filter, or two of an empty array for the tree filter; ``vote_rule``
-    and ``grid`` as :func:`_walk_and_filter` takes them.
+    and ``grid`` as :func:`_walk_and_filter` takes them; ``earlier =
+    (rows, hash_keys, hash_positions)`` the rows generated for the classes
+    before this one, which a candidate must not equal either.
 
     Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
     the seed's row number then the rows walked through, padded with -1; the
@@ -309,7 +313,9 @@ def oversample_class(
             attempts += 1
             verdict = verdicts[b]
             if verdict == RELIABLE and reliability_filter:
-                if not register_if_new(registry, synthetic, accepted, candidates[b]):
+                if equals_a_row(candidates[b], *earlier) or not register_if_new(
+                    registry, synthetic, accepted, candidates[b]
+                ):
                     verdict = DUPLICATE
             elif verdict == RELIABLE:
                 synthetic[accepted] = candidates[b]
