@@ -25,6 +25,17 @@ from sklearn.metrics import (
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.preprocessing import StandardScaler, label_binarize
 
+METRICS = [
+    "f1",
+    "gmean",
+    "precision",
+    "recall",
+    "balanced_accuracy",
+    "roc_auc",
+    "average_precision",
+]
+"""Score columns; higher is better for all of them."""
+
 RESULT_COLUMNS = [
     "dataset",
     "n_samples",
@@ -36,13 +47,7 @@ RESULT_COLUMNS = [
     "fold",
     "status",
     "error",
-    "f1",
-    "gmean",
-    "precision",
-    "recall",
-    "balanced_accuracy",
-    "roc_auc",
-    "average_precision",
+    *METRICS,
     "fit_resample_seconds",
     "n_synthetic",
     "n_train",
@@ -50,17 +55,6 @@ RESULT_COLUMNS = [
     "warnings",
 ]
 """Columns of the tidy results, one row per dataset x sampler x classifier x repeat x fold."""
-
-METRICS = [
-    "f1",
-    "gmean",
-    "precision",
-    "recall",
-    "balanced_accuracy",
-    "roc_auc",
-    "average_precision",
-]
-"""Score columns; higher is better for all of them."""
 
 
 def effective_n_splits(y, n_splits):

@@ -2,15 +2,9 @@
 
 import pandas as pd
 
-DEFAULT_METRICS = (
-    "f1",
-    "gmean",
-    "precision",
-    "recall",
-    "balanced_accuracy",
-    "roc_auc",
-    "average_precision",
-)
+from knnor.benchmark.protocol import METRICS
+
+DEFAULT_METRICS = tuple(METRICS)
 METRIC_LABELS = {
     "f1": "F1",
     "gmean": "G-mean",
