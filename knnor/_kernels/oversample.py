@@ -244,6 +244,7 @@ def oversample_class(
     provenance = np.full((n_wanted, k0 + 1), -1, dtype=np.int64)
     stats = np.zeros(N_STATS, dtype=np.int64)
     registry = Dict.empty(key_type=types.int64, value_type=types.int64)
+    has_earlier = earlier[0].shape[0] > 0  # binary data: nothing to look up
 
     level_cap = max_relaxation_level(k0, max_dist0, proportion0)
     level = 0
@@ -313,7 +314,8 @@ def oversample_class(
             attempts += 1
             verdict = verdicts[b]
             if verdict == RELIABLE and reliability_filter:
-                if equals_a_row(candidates[b], *earlier) or not register_if_new(
+                seen_earlier = has_earlier and equals_a_row(candidates[b], *earlier)
+                if seen_earlier or not register_if_new(
                     registry, synthetic, accepted, candidates[b]
                 ):
                     verdict = DUPLICATE
