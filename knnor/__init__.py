@@ -1,7 +1,8 @@
 """knnor: K-Nearest Neighbour OveRsampling for imbalanced learning."""
 
 from knnor.classification import KNNOR, PAPER_PARAMS
+from knnor.regression import KNNORReg
 
 __version__ = "0.1.0"
 
-__all__ = ["KNNOR", "PAPER_PARAMS", "__version__"]
+__all__ = ["KNNOR", "KNNORReg", "PAPER_PARAMS", "__version__"]

@@ -7,6 +7,77 @@ import numbers
 import os
 
 import numpy as np
+from imblearn.utils import Substitution
+from sklearn.utils._param_validation import Interval, StrOptions
+
+#: Constraints of the parameters every adapter passes to the engine.
+ENGINE_CONSTRAINTS = {
+    "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "max_dist_point": [Interval(numbers.Real, 0, 1, closed="right"), StrOptions({"auto"})],
+    "proportion_minority": [Interval(numbers.Real, 0, 1, closed="right"), StrOptions({"auto"})],
+    "reliability_filter": ["boolean"],
+    "filter_rule": [StrOptions({"unanimous", "majority"})],
+    "filter_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "random_state": ["random_state"],
+    "n_jobs": [numbers.Integral, None],
+}
+
+#: Docs of those parameters, substituted into each adapter's docstring by
+#: :data:`substitute_engine_docs`. "Group" is a class for KNNOR and a bump of
+#: rare targets for KNNORReg.
+ENGINE_DOCS = {
+    "n_neighbors": """n_neighbors : int or "auto", default=3
+        Number of same-group neighbours a seed walks through (the paper
+        uses 5; 3 ranks better on 100 KEEL sets, see ``docs/algorithm.md``).
+        ``"auto"`` uses the authors' rule made deterministic: half of the
+        smallest number, over the group's points, of group points closer to
+        that point than its mean squared distance to the group (at least 1).""",
+    "max_dist_point": """max_dist_point : float in (0, 1] or "auto", default=0.5
+        Upper bound of the step ``alpha ~ U(0, max_dist_point)`` taken toward
+        each neighbour. ``"auto"``: the group diameter and the smallest
+        non-zero distance from the group to any other row, smaller over
+        larger, clipped to [0.01, 1].""",
+    "proportion_minority": """proportion_minority : float in (0, 1] or "auto", default=1.0
+        Share of the group used as seeds: the points with the smallest
+        distance to their ``n_neighbors``-th neighbour (``round(p * n)``
+        points, at least one). The paper uses 0.9, leaving the sparsest
+        tenth out; every row seeds by default. ``"auto"``: the elbow of the
+        sorted k-distances (the point farthest below their chord), at least
+        0.5.""",
+    "filter_rule": """filter_rule : {"unanimous", "majority"}, default="unanimous"
+        How many of the candidate's ``filter_neighbors`` nearest original
+        rows must be of its group: all of them (the paper's rule), or more
+        than half (more candidates near other groups are kept: higher
+        minority F1, lower recall and G-mean on the KEEL benchmark).""",
+    "filter_neighbors": """filter_neighbors : int or "auto", default="auto"
+        Number of nearest original rows that vote. ``"auto"``:
+        ``floor(sqrt(k))`` under the unanimous rule, following ``k`` as the
+        relaxation shortens the walk (the paper's), and ``n_neighbors``
+        under the majority rule; at most the group size minus one.""",
+    "random_state": """random_state : int, RandomState instance or None, default=None
+        Controls the seed order and the steps. The same value gives
+        bit-identical output whatever ``n_jobs``.""",
+    "n_jobs": """n_jobs : int or None, default=None
+        Threads for the neighbour searches and the filter. ``None`` means 1
+        unless in a :func:`joblib.parallel_backend` context; ``-1`` means all
+        processors.""",
+}
+substitute_engine_docs = Substitution(**ENGINE_DOCS)
+
+
+def engine_arguments(estimator):
+    """The keyword arguments of :func:`knnor._engine.oversample` that come
+    straight from an adapter's parameters (the random state excepted)."""
+    return {
+        "n_neighbors": estimator.n_neighbors,
+        "max_dist_point": estimator.max_dist_point,
+        "proportion_minority": estimator.proportion_minority,
+        "reliability_filter": estimator.reliability_filter,
+        "filter_rule": estimator.filter_rule,
+        "filter_neighbors": estimator.filter_neighbors,
+        "n_jobs": estimator.n_jobs,
+    }
+
 
 #: Environment variable that overrides the memory bound on requested rows (bytes, or "none").
 MEMORY_LIMIT_VARIABLE = "KNNOR_MEMORY_LIMIT"

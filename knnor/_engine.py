@@ -7,6 +7,7 @@ types. All loops run in :mod:`knnor._kernels`.
 """
 
 import contextlib
+import numbers
 from dataclasses import dataclass
 
 import numba
@@ -17,6 +18,16 @@ from knnor._kernels import geometry
 from knnor._kernels.blas import blas_knn, blas_rows, power_of_two_scale
 from knnor._kernels.filter import sorted_row_hashes
 from knnor._kernels.grid import EXACT, FLOAT16, FLOAT32, INTEGER
+from knnor._kernels.layout import (
+    BlasRows,
+    Budget,
+    ClassSide,
+    Earlier,
+    OtherSide,
+    Seeding,
+    Targets,
+    VoteRule,
+)
 from knnor._kernels.neighbours import (
     LEAF_SIZE,
     NO_ROW,
@@ -31,6 +42,7 @@ from knnor._kernels.oversample import (
     STAT_MAX_LEVEL,
     STAT_REJECTED_DUPLICATES,
     STAT_REJECTED_NEIGHBOURS,
+    STAT_REJECTED_TARGET,
     n_seeds_for,
     oversample_class,
     relaxed_params,
@@ -193,10 +205,10 @@ def filter_sides(
 ):
     """What the reliability filter checks a class's candidates against.
 
-    Returns ``(class_side, other_side, blas_sides, vote_rule)``: the first two as
-    :func:`knnor._kernels.filter.filter_verdict` takes them, then both
-    sides' :func:`knnor._kernels.blas.blas_rows` when the data is searched by
-    scanning (BLAS filter), else two of an empty array. Each class row gets its list of the
+    Returns ``(class_side, other_side, blas_sides, vote_rule)`` as
+    :mod:`knnor._kernels.layout` defines them: ``blas_sides`` holds both
+    sides' :class:`~knnor._kernels.layout.BlasRows` when the data is searched
+    by scanning (BLAS filter), else two of no rows. Each class row gets its list of the
     ``OTHER_LIST_SIZE`` nearest rows of other classes (as positions in their
     tree) and the reach of that list and of its in-class ``neighbours``; a
     list holding every row reaches infinitely far. Without the filter,
@@ -213,11 +225,11 @@ def filter_sides(
             class_data,
             n_listed,
             (OTHER_LIST_RADIUS * k_distances) ** 2,
-            visit_order=class_index.tree[1],
+            visit_order=class_index.tree.order,
         )
         found = listed != NO_ROW
-        tree_position = np.empty_like(other_index.tree[1])
-        tree_position[other_index.tree[1]] = np.arange(other_rows.shape[0])
+        tree_position = np.empty_like(other_index.tree.order)
+        tree_position[other_index.tree.order] = np.arange(other_rows.shape[0])
         other_lists = np.where(found, tree_position[np.where(found, listed, 0)], -1)
         other_reach = np.sqrt(listed_sq[:, -1])
         if n_listed == other_rows.shape[0]:
@@ -230,7 +242,7 @@ def filter_sides(
         other_lists = np.empty((n_class, 0), dtype=np.int64)
         other_reach = class_reach = np.zeros(n_class)
         hash_keys, hash_positions = sorted_row_hashes(class_data[:0])
-    class_side = (
+    class_side = ClassSide(
         class_data,
         class_index.tree,
         class_rows,
@@ -239,32 +251,87 @@ def filter_sides(
         hash_keys,
         hash_positions,
     )
-    other_side = (other_index.tree, other_rows, other_lists, other_reach)
+    other_side = OtherSide(other_index.tree, other_rows, other_lists, other_reach)
     if reliability_filter and not class_index.use_tree:
         blas_sides = (class_index.blas, other_index.blas)
     else:
         no_rows = np.empty((0, data.shape[1]))
-        stand_in = (no_rows, no_rows.astype(np.float32), np.empty(0), 1.0)
+        stand_in = BlasRows(no_rows, no_rows.astype(np.float32), np.empty(0), 1.0)
         blas_sides = (stand_in, stand_in)
-    rule = (0, 0)
+    rule = VoteRule(0, 0)
     if reliability_filter:
-        rule = vote_rule(filter_rule, filter_neighbors, k0, n_class)
+        rule = VoteRule(*vote_rule(filter_rule, filter_neighbors, k0, n_class))
     return class_side, other_side, blas_sides, rule
 
 
+class GroupTooSmallError(ValueError):
+    """A group has fewer than ``n_neighbors + 1`` rows: it cannot be walked.
+
+    Adapters catch it and say what the group is for their users (a class, a
+    bump of rare targets)."""
+
+    def __init__(self, group, n_rows, n_needed):
+        super().__init__(f"group {group!r} has {n_rows} rows, fewer than {n_needed}")
+        self.group, self.n_rows, self.n_needed = group, n_rows, n_needed
+
+
 @dataclass
-class ClassResult:
-    """What the engine made for one class."""
+class GroupResult:
+    """What the engine made for one group: rows, provenance and walk weights
+    as :func:`knnor._kernels.oversample.oversample_class` returns them, the
+    carried values (empty without targets) and the stats dict."""
 
     synthetic: np.ndarray
     provenance: np.ndarray
+    weights: np.ndarray
+    values: np.ndarray
     stats: dict
 
 
-def oversample_one_class(
+@dataclass
+class Synthesis:
+    """Every group's synthetic rows, in the order the groups were asked for.
+
+    ``groups[i]`` is row ``i``'s group; ``provenance`` (-1 padded) and
+    ``weights`` (0 padded) have one column per source row, the seed first;
+    ``values`` the carried values (``None`` without targets); ``stats`` a
+    dict per group.
+    """
+
+    rows: np.ndarray
+    groups: np.ndarray
+    provenance: np.ndarray
+    weights: np.ndarray
+    values: np.ndarray | None
+    stats: dict
+
+
+def _stats_dict(stats_vector, n_wanted, k0, max_dist_point, proportion_minority, n_class):
+    """The stats vector of :func:`oversample_class`, named, with the parameters."""
+    k_final, max_dist_final, proportion_final = relaxed_params(
+        stats_vector[STAT_FINAL_LEVEL], k0, max_dist_point, proportion_minority
+    )
+    return {
+        "n_requested": int(n_wanted),
+        "n_generated": int(stats_vector[STAT_ATTEMPTS]),
+        "n_accepted": int(stats_vector[STAT_ACCEPTED]),
+        "n_rejected_filter": int(stats_vector[STAT_REJECTED_NEIGHBOURS]),
+        "n_rejected_duplicate": int(stats_vector[STAT_REJECTED_DUPLICATES]),
+        "n_neighbors": k0,
+        "max_dist_point": max_dist_point,
+        "proportion_minority": proportion_minority,
+        "n_seeds": int(n_seeds_for(proportion_minority, n_class)),
+        "max_relaxation_level": int(stats_vector[STAT_MAX_LEVEL]),
+        "final_n_neighbors": int(k_final),
+        "final_max_dist_point": float(max_dist_final),
+        "final_proportion_minority": float(proportion_final),
+    }
+
+
+def oversample_one_group(
     data,
-    labels,
-    label,
+    groups,
+    group,
     n_wanted,
     *,
     n_neighbors,
@@ -276,22 +343,20 @@ def oversample_one_class(
     grid,
     scale,
     earlier,
+    targets,
+    tolerance,
     rng,
-    name,
 ):
-    """Run the KNNOR steps for class ``label``, called ``name`` in messages;
-    ``scale`` is every index's :class:`NeighbourIndex` scale."""
-    class_rows = np.flatnonzero(labels == label).astype(np.int64)
+    """Run the KNNOR steps for ``group``; ``scale`` is every index's
+    :class:`NeighbourIndex` scale, ``targets`` the carried values of every
+    row (or ``None``) and ``tolerance`` their allowed disagreement."""
+    class_rows = np.flatnonzero(groups == group).astype(np.int64)
     class_data = np.ascontiguousarray(data[class_rows])
     n_class = class_rows.shape[0]
 
     k0 = auto_n_neighbors(class_data) if n_neighbors == "auto" else int(n_neighbors)
     if n_class < k0 + 1:
-        raise ValueError(
-            f"Class {name!r} has {n_class} samples, fewer than n_neighbors + 1 = "
-            f"{k0 + 1}; lower n_neighbors or leave this class out of "
-            "sampling_strategy."
-        )
+        raise GroupTooSmallError(group, n_class, k0 + 1)
     class_index = NeighbourIndex(class_data, scale)
     sq_dist, neighbours = class_index.knn(class_data, k0, exclude_self=True)
     k_distances = np.sqrt(sq_dist[:, k0 - 1])
@@ -301,64 +366,87 @@ def oversample_one_class(
     if proportion_minority == "auto":
         proportion_minority = auto_proportion(k_distances)
     if max_dist_point == "auto":
-        max_dist_point = auto_max_dist_point(class_data, data[labels != label])
+        max_dist_point = auto_max_dist_point(class_data, data[groups != group])
+    max_dist_point, proportion_minority = float(max_dist_point), float(proportion_minority)
 
     seed_order = rng.permutation(n_class).astype(np.int64)
     rng_seed = int(rng.randint(np.iinfo(np.int32).max))
-    synthetic, provenance, raw = oversample_class(
-        class_data,
-        class_rows,
-        neighbours,
-        seed_rank,
-        seed_order,
-        *filter_sides(
-            data,
-            labels,
-            class_rows,
-            class_data,
-            class_index,
-            neighbours,
-            k_distances,
-            reliability_filter,
-            filter_rule,
-            filter_neighbors,
-            k0,
-        ),
-        grid,
-        (earlier, *sorted_row_hashes(earlier)),
-        n_wanted,
+    carried = Targets(
+        np.empty(0) if targets is None else np.ascontiguousarray(targets[class_rows]),
+        float(tolerance),
+    )
+    budget = Budget(
+        int(n_wanted),
         k0,
-        float(max_dist_point),
-        float(proportion_minority),
-        reliability_filter,
+        max_dist_point,
+        proportion_minority,
+        bool(reliability_filter),
         ATTEMPTS_PER_POINT * n_wanted + ATTEMPTS_ALLOWANCE,
         rng_seed,
         int(np.clip(BATCH_BYTES // (8 * data.shape[1]), *BATCH_BOUNDS)),
     )
-    k_final, max_dist_final, proportion_final = relaxed_params(
-        raw[STAT_FINAL_LEVEL], k0, float(max_dist_point), float(proportion_minority)
+    class_side, other_side, blas_sides, rule = filter_sides(
+        data,
+        groups,
+        class_rows,
+        class_data,
+        class_index,
+        neighbours,
+        k_distances,
+        reliability_filter,
+        filter_rule,
+        filter_neighbors,
+        k0,
     )
-    stats = {
-        "n_requested": int(n_wanted),
-        "n_generated": int(raw[STAT_ATTEMPTS]),
-        "n_accepted": int(raw[STAT_ACCEPTED]),
-        "n_rejected_filter": int(raw[STAT_REJECTED_NEIGHBOURS]),
-        "n_rejected_duplicate": int(raw[STAT_REJECTED_DUPLICATES]),
-        "n_neighbors": k0,
-        "max_dist_point": float(max_dist_point),
-        "proportion_minority": float(proportion_minority),
-        "n_seeds": int(n_seeds_for(float(proportion_minority), n_class)),
-        "max_relaxation_level": int(raw[STAT_MAX_LEVEL]),
-        "final_n_neighbors": int(k_final),
-        "final_max_dist_point": float(max_dist_final),
-        "final_proportion_minority": float(proportion_final),
-    }
-    return ClassResult(synthetic, provenance, stats)
+    synthetic, provenance, weights, values, stats_vector = oversample_class(
+        class_side,
+        other_side,
+        blas_sides,
+        Seeding(seed_rank, seed_order),
+        rule,
+        grid,
+        Earlier(earlier, *sorted_row_hashes(earlier)),
+        carried,
+        budget,
+    )
+    stats = _stats_dict(stats_vector, n_wanted, k0, max_dist_point, proportion_minority, n_class)
+    if targets is not None:
+        stats["n_rejected_target"] = int(stats_vector[STAT_REJECTED_TARGET])
+    return GroupResult(synthetic, provenance, weights, values, stats)
+
+
+def assemble(results, n_features, width):
+    """One :class:`Synthesis` from per-group results, padding provenance and
+    weights to ``max(width, widest walk + 1)`` columns."""
+    width = max([width, *(r.provenance.shape[1] for r in results.values())])
+
+    def padded(block, fill):
+        return np.pad(block, ((0, 0), (0, width - block.shape[1])), constant_values=fill)
+
+    carry = any(r.values.shape[0] for r in results.values())
+    return Synthesis(
+        rows=np.concatenate([np.empty((0, n_features))] + [r.synthetic for r in results.values()]),
+        groups=np.concatenate(
+            [np.empty(0, dtype=np.int64)]
+            + [np.full(len(r.synthetic), g, dtype=np.int64) for g, r in results.items()]
+        ),
+        provenance=np.concatenate(
+            [np.empty((0, width), dtype=np.int64)]
+            + [padded(r.provenance, -1) for r in results.values()]
+        ),
+        weights=np.concatenate(
+            [np.empty((0, width))] + [padded(r.weights, 0.0) for r in results.values()]
+        ),
+        values=np.concatenate([np.empty(0)] + [r.values for r in results.values()])
+        if carry
+        else None,
+        stats={g: r.stats for g, r in results.items()},
+    )
 
 
 def oversample(
     data,
-    labels,
+    groups,
     n_wanted,
     *,
     n_neighbors,
@@ -370,29 +458,35 @@ def oversample(
     filter_neighbors="auto",
     grid=None,
     n_jobs=None,
-    class_names=None,
+    targets=None,
+    tolerance=None,
 ):
-    """KNNOR for every class in ``n_wanted`` (label -> number of points).
+    """KNNOR for every group in ``n_wanted`` (group -> number of rows).
 
-    ``data`` is a C-contiguous float64 matrix and ``labels`` int64 codes;
-    ``class_names[label]`` is the user's name of a class, for messages;
-    ``random_state`` a ``numpy.random.RandomState``. Classes are processed in
+    ``data`` is a C-contiguous float64 matrix and ``groups`` int64 codes (a
+    class, a bump of rare targets: the engine does not care which);
+    ``random_state`` a ``numpy.random.RandomState``. Groups are processed in
     the order of ``n_wanted``, each drawing its seeds from ``random_state`` in
     turn. ``grid`` gives each column's output type as a
     :mod:`knnor._kernels.grid` code (``None``: all float64); synthetic
-    values are rounded to it before they are judged. Returns
-    {label: ClassResult}.
+    values are rounded to it before they are judged. ``targets`` (float64,
+    one per row) are carried along each walk with its weights, and
+    ``tolerance`` (group -> float) is how far a candidate's carried value may
+    be from those of its nearest group rows.
+
+    Returns a :class:`Synthesis`. Raises :class:`GroupTooSmallError` for a
+    group with fewer than ``n_neighbors + 1`` rows.
     """
     grid = np.empty(0, dtype=np.int8) if grid is None else np.asarray(grid, dtype=np.int8)
     scale = power_of_two_scale(data)
     results = {}
-    earlier = np.empty((0, data.shape[1]))  # no class may return another's rows
+    earlier = np.empty((0, data.shape[1]))  # no group may return another's rows
     with numba_threads(n_jobs):
-        for label, wanted in n_wanted.items():
-            results[label] = oversample_one_class(
+        for group, wanted in n_wanted.items():
+            results[group] = oversample_one_group(
                 data,
-                labels,
-                label,
+                groups,
+                group,
                 wanted,
                 n_neighbors=n_neighbors,
                 max_dist_point=max_dist_point,
@@ -403,9 +497,11 @@ def oversample(
                 grid=grid,
                 scale=scale,
                 earlier=earlier,
+                targets=targets,
+                tolerance=np.inf if tolerance is None else tolerance[group],
                 rng=random_state,
-                name=label if class_names is None else class_names[label],
             )
             if reliability_filter and len(n_wanted) > 1:
-                earlier = np.vstack([earlier, results[label].synthetic])
-    return results
+                earlier = np.vstack([earlier, results[group].synthetic])
+    no_walk = n_neighbors + 1 if isinstance(n_neighbors, numbers.Integral) else 1
+    return assemble(results, data.shape[1], no_walk)

@@ -1,6 +1,5 @@
 """KNNOR as an imbalanced-learn over-sampler."""
 
-import numbers
 import warnings
 
 import numpy as np
@@ -8,17 +7,19 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
 from scipy import sparse
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
 from knnor._adapter import (
+    ENGINE_CONSTRAINTS,
     check_label_types,
     check_request_size,
     check_strategy_counts,
+    engine_arguments,
     output_dtypes,
     reject_non_numeric_columns,
+    substitute_engine_docs,
 )
-from knnor._engine import output_grid, oversample
+from knnor._engine import GroupTooSmallError, output_grid, oversample
 
 PAPER_PARAMS = {
     "n_neighbors": 5,
@@ -31,6 +32,7 @@ PAPER_PARAMS = {
 knnor 0.1.0's defaults did (the authors' reference settings)."""
 
 
+@substitute_engine_docs
 class KNNOR(BaseOverSampler):
     """K-Nearest Neighbour OveRsampling (KNNOR) with a reliability filter.
 
@@ -51,28 +53,13 @@ class KNNOR(BaseOverSampler):
         Which classes to over-sample and to how many samples, exactly as in
         imbalanced-learn: a ratio (binary only), one of ``'minority'``,
         ``'not minority'``, ``'not majority'``, ``'all'``, ``'auto'``, a dict
-        ``{class: n_samples}`` or a callable returning such a dict.
+        ``{{class: n_samples}}`` or a callable returning such a dict.
 
-    n_neighbors : int or "auto", default=3
-        Number of same-class neighbours a seed walks through (the paper
-        uses 5; 3 ranks better on 100 KEEL sets, see ``docs/algorithm.md``). ``"auto"`` uses
-        the authors' rule made deterministic: half of the smallest number,
-        over the class's points, of class points closer to that point than
-        its mean squared distance to the class (at least 1).
+    {n_neighbors}
 
-    max_dist_point : float in (0, 1] or "auto", default=0.5
-        Upper bound of the step ``alpha ~ U(0, max_dist_point)`` taken toward
-        each neighbour. ``"auto"``: the class diameter and the smallest
-        non-zero distance from the class to another class, smaller over
-        larger, clipped to [0.01, 1].
+    {max_dist_point}
 
-    proportion_minority : float in (0, 1] or "auto", default=1.0
-        Share of the class used as seeds: the points with the smallest
-        distance to their ``n_neighbors``-th neighbour (``round(p * n)``
-        points, at least one). The paper uses 0.9, leaving the sparsest
-        tenth, often the rows near other classes, out; every row seeds by
-        default. ``"auto"``: the elbow of the sorted
-        k-distances (the point farthest below their chord), at least 0.5.
+    {proportion_minority}
 
     reliability_filter : bool, default=True
         Keep a candidate only if enough of its nearest original rows belong
@@ -80,26 +67,13 @@ class KNNOR(BaseOverSampler):
         already generated row. ``False`` gives plain chained interpolation
         (for ablations): every candidate is kept, none is checked.
 
-    filter_rule : {"unanimous", "majority"}, default="unanimous"
-        How many of the candidate's ``filter_neighbors`` nearest original
-        rows must be of its class: all of them (the paper's rule), or more
-        than half (more candidates near other classes are kept: higher
-        minority F1, lower recall and G-mean on the KEEL benchmark).
+    {filter_rule}
 
-    filter_neighbors : int or "auto", default="auto"
-        Number of nearest original rows that vote. ``"auto"``:
-        ``floor(sqrt(k))`` under the unanimous rule, following ``k`` as the
-        relaxation shortens the walk (the paper's), and ``n_neighbors``
-        under the majority rule; at most the class size minus one.
+    {filter_neighbors}
 
-    random_state : int, RandomState instance or None, default=None
-        Controls the seed order and the steps. The same value gives
-        bit-identical output whatever ``n_jobs``.
+    {random_state}
 
-    n_jobs : int or None, default=None
-        Threads for the neighbour searches and the filter. ``None`` means 1
-        unless in a :func:`joblib.parallel_backend` context; ``-1`` means all
-        processors.
+    {n_jobs}
 
     Attributes
     ----------
@@ -120,6 +94,13 @@ class KNNOR(BaseOverSampler):
         the resampled ``X``): column 0 is the row of the input ``X`` used as
         seed, the next columns the rows walked through, nearest first;
         ``-1`` pads walks shortened by relaxation.
+
+    walk_weights_ : ndarray of shape (n_synthetic, max_k + 1)
+        The weight of each ``provenance_`` row in synthetic sample ``i``
+        (0 for padding): the walk's end point is this affine combination of
+        its sources, ``(1 - a)^k`` for the seed and ``a (1 - a)^(k - j)`` for
+        the ``j``-th row walked, with ``a`` the step drawn. Rows sum to 1
+        (rounding to an integer or float32 output moves the point slightly).
 
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
@@ -173,19 +154,7 @@ class KNNOR(BaseOverSampler):
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
-        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "max_dist_point": [Interval(numbers.Real, 0, 1, closed="right"), StrOptions({"auto"})],
-        "proportion_minority": [
-            Interval(numbers.Real, 0, 1, closed="right"),
-            StrOptions({"auto"}),
-        ],
-        "reliability_filter": ["boolean"],
-        "filter_rule": [StrOptions({"unanimous", "majority"})],
-        "filter_neighbors": [
-            Interval(numbers.Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
-        "n_jobs": [numbers.Integral, None],
+        **ENGINE_CONSTRAINTS,
     }
 
     def __init__(
@@ -273,41 +242,32 @@ class KNNOR(BaseOverSampler):
         n_wanted = {code_of[label]: n for label, n in self.sampling_strategy_.items() if n > 0}
         check_request_size({labels[code]: n for code, n in n_wanted.items()}, X.shape[1], "KNNOR")
         dense = X.toarray() if sparse.issparse(X) else X
-        results = oversample(
-            np.ascontiguousarray(dense, dtype=np.float64),
-            codes.astype(np.int64),
-            n_wanted,
-            n_neighbors=self.n_neighbors,
-            max_dist_point=self.max_dist_point,
-            proportion_minority=self.proportion_minority,
-            reliability_filter=self.reliability_filter,
-            filter_rule=self.filter_rule,
-            filter_neighbors=self.filter_neighbors,
-            grid=self._output_grid,
-            random_state=check_random_state(self.random_state),
-            n_jobs=self.n_jobs,
-            class_names=labels,
-        )
+        try:
+            synthesis = oversample(
+                np.ascontiguousarray(dense, dtype=np.float64),
+                codes.astype(np.int64),
+                n_wanted,
+                **engine_arguments(self),
+                grid=self._output_grid,
+                random_state=check_random_state(self.random_state),
+            )
+        except GroupTooSmallError as error:
+            raise ValueError(
+                f"Class {labels[error.group]!r} has {error.n_rows} samples, fewer than "
+                f"n_neighbors + 1 = {error.n_needed}; lower n_neighbors or leave this "
+                "class out of sampling_strategy."
+            ) from None
 
-        self.class_stats_ = {labels[code]: result.stats for code, result in results.items()}
-
-        no_walk = self.n_neighbors + 1 if isinstance(self.n_neighbors, numbers.Integral) else 1
-        width = max((r.provenance.shape[1] for r in results.values()), default=no_walk)
-        blocks = [
-            np.pad(r.provenance, ((0, 0), (0, width - r.provenance.shape[1])), constant_values=-1)
-            for r in results.values()
-        ]
-        self.provenance_ = np.concatenate([np.empty((0, width), dtype=np.int64), *blocks])
-
-        synthetic = [r.synthetic.astype(X.dtype, copy=False) for r in results.values()]
-        y_new = [
-            np.full(len(r.synthetic), classes[code], dtype=y.dtype) for code, r in results.items()
-        ]
+        self.class_stats_ = {labels[code]: stats for code, stats in synthesis.stats.items()}
+        self.provenance_ = synthesis.provenance
+        self.walk_weights_ = synthesis.weights
+        synthetic = synthesis.rows.astype(X.dtype, copy=False)
+        y_new = classes[synthesis.groups].astype(y.dtype, copy=False)
         if sparse.issparse(X):
-            X_res = sparse.vstack([X, *map(sparse.csr_matrix, synthetic)], format=X.format)
+            X_res = sparse.vstack([X, sparse.csr_matrix(synthetic)], format=X.format)
         else:
-            X_res = np.vstack([X, *synthetic])
-        return X_res, np.hstack([y, *y_new])
+            X_res = np.vstack([X, synthetic])
+        return X_res, np.hstack([y, y_new])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

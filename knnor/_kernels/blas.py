@@ -23,6 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from knnor._kernels.filter import DUPLICATE, PENDING, RELIABLE, WRONG_NEIGHBOURS
+from knnor._kernels.layout import BlasRows
 from knnor._kernels.neighbours import _precedes, _push, _reset, _select, sq_dist
 
 UNIT_ROUNDOFF = 2.0**-24  # float32
@@ -51,12 +52,13 @@ def power_of_two_scale(data):
 
 @njit(cache=True)
 def blas_rows(data, scale):
-    """What the products need of ``data``: ``(data, scaled float32 copy,
-    scaled squared norms, scale)``. ``scale``, a power of two, must keep
-    every row and every query within 1 in absolute value (see
-    :func:`power_of_two_scale`); queries beyond it are measured exactly."""
+    """What the products need of ``data``, as a :class:`BlasRows`.
+
+    ``scale``, a power of two, must keep every row and every query within 1
+    in absolute value (see :func:`power_of_two_scale`); queries beyond it are
+    measured exactly."""
     scaled = data * scale
-    return data, scaled.astype(np.float32), sq_norms(scaled), scale
+    return BlasRows(data, scaled.astype(np.float32), sq_norms(scaled), scale)
 
 
 @njit(cache=True)

@@ -44,6 +44,7 @@ from knnor._kernels.neighbours import (
 RELIABLE = 0
 WRONG_NEIGHBOURS = 1
 DUPLICATE = 2
+WRONG_TARGET = 3  # carried value disagrees with the nearest group rows' (regression)
 PENDING = -1  # not settled by the certificate; steps 2 and 3 still to run
 
 #: Relative margin on triangle-inequality bounds; rounding errors are below 1e-12.

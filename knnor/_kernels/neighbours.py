@@ -17,6 +17,8 @@ that alone makes queries several times faster than reading ``data[order[r]]``.
 import numpy as np
 from numba import njit, prange
 
+from knnor._kernels.layout import KDTree
+
 LEAF_SIZE = 64
 #: Index of an empty slot in a k-best list; sorts after every row.
 NO_ROW = np.iinfo(np.int64).max
@@ -92,8 +94,8 @@ def build_kdtree(data, leaf_size=LEAF_SIZE):
     """Build a balanced kd-tree over the rows of ``data``.
 
     Each internal node splits its rows at the median of the feature with the
-    widest spread. Returns (points, order, start, end, lower, upper), where
-    ``points[r]`` is row ``order[r]`` of ``data``.
+    widest spread. Returns a :class:`KDTree`, where ``points[r]`` is row
+    ``order[r]`` of ``data``.
     """
     n, d = data.shape
     n_leaves_wanted = max(1, (n + leaf_size - 1) // leaf_size)
@@ -139,7 +141,7 @@ def build_kdtree(data, leaf_size=LEAF_SIZE):
     points = np.empty_like(data)
     for r in range(n):
         points[r] = data[order[r]]
-    return points, order, start, end, lower, upper
+    return KDTree(points, order, start, end, lower, upper)
 
 
 @njit(cache=True, inline="always")

@@ -18,13 +18,16 @@ from knnor._kernels.filter import (
     DUPLICATE,
     RELIABLE,
     WRONG_NEIGHBOURS,
+    WRONG_TARGET,
     certificate_verdict,
     equals_a_row,
     filter_verdict,
     register_if_new,
 )
 from knnor._kernels.grid import snap_to_grid
+from knnor._kernels.layout import Batch, ClassSide, KDTree, OtherSide
 from knnor._kernels.neighbours import tree_stack
+from knnor._kernels.target import carried_value, values_agree, walk_weights
 from knnor._kernels.vote import vote_verdict
 from knnor._kernels.walk import walk
 
@@ -42,7 +45,8 @@ STAT_REJECTED_NEIGHBOURS = 2
 STAT_REJECTED_DUPLICATES = 3
 STAT_FINAL_LEVEL = 4
 STAT_MAX_LEVEL = 5
-N_STATS = 6
+STAT_REJECTED_TARGET = 6
+N_STATS = 7
 
 
 @njit(cache=True)
@@ -83,31 +87,31 @@ def n_seeds_for(proportion, n_class):
 
 @njit(cache=True, parallel=True)
 def _walk_and_filter(
-    class_data,
-    neighbours,
+    class_side,
+    other_side,
+    blas_sides,
+    vote_rule,
+    grid,
+    targets,
     seeds,
     alphas,
     n_steps,
     n_check,
-    class_side,
-    other_side,
-    stack_size,
     reliability_filter,
-    blas_sides,
-    vote_rule,
-    grid,
     tree_position,
-    candidates,
-    verdicts,
+    stack_size,
+    batch,
 ):
     """Walk every seed of the batch and give each candidate its filter verdict.
 
-    ``vote_rule = (n_votes, quorum)``: with ``n_votes > 0`` a candidate needs
-    ``quorum`` class rows among its ``n_votes`` nearest rows
-    (:func:`knnor._kernels.vote.vote_verdict`); ``(0, 0)``, the paper's
-    unanimous filter over ``n_check`` rows decides. Each candidate
-    is rounded to its output ``grid`` (:mod:`knnor._kernels.grid`) before
-    it is judged.
+    ``vote_rule``: with ``n_votes > 0`` a candidate needs ``quorum`` class
+    rows among its ``n_votes`` nearest rows
+    (:func:`knnor._kernels.vote.vote_verdict`); with ``(0, 0)`` the paper's
+    unanimous filter over ``n_check`` rows decides. Each candidate is rounded
+    to its output ``grid`` (:mod:`knnor._kernels.grid`) before it is judged.
+    With ``targets`` given, a reliable candidate's carried value must also
+    agree with those of its nearest class rows (as many as the rule requires
+    to be of the class; :func:`knnor._kernels.target.values_agree`).
 
     Seeds are processed in class-tree order (``tree_position``) so that
     consecutive searches read the same leaves; each verdict depends on its
@@ -116,54 +120,49 @@ def _walk_and_filter(
     With ``blas_sides`` non-empty (high-dimensional data), candidates the
     certificate leaves open are settled together by
     :func:`knnor._kernels.blas.blas_verdicts` instead of one scan each.
+    Results go to ``batch`` (a :class:`knnor._kernels.layout.Batch`).
     """
     n_votes, quorum = vote_rule
     use_vote = n_votes > 0
-    use_blas = blas_sides[0][0].shape[0] > 0 and not use_vote
+    use_blas = blas_sides[0].rows.shape[0] > 0 and not use_vote
+    carry = targets.values.shape[0] > 0
+    n_agree = quorum if use_vote else n_check
     # numba's parallel loops take flat arrays, not nested tuples: unpack the
     # filter's inputs here and rebuild them inside the loop.
-    _, class_tree, class_rows, _, class_reach, hash_keys, hash_positions = class_side
+    class_data, class_tree, class_rows, neighbours, class_reach, hash_keys, hash_positions = (
+        class_side
+    )
     c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
     other_tree, other_rows, other_lists, other_reach = other_side
     o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
+    values, tolerance = targets
+    candidates, weights, carried, verdicts = batch
     visit_order = np.argsort(tree_position[seeds])
     for i in prange(seeds.shape[0]):
         b = visit_order[i]
         walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
         snap_to_grid(candidates[b], grid)
-        if not reliability_filter:
-            verdicts[b] = RELIABLE
-            continue
-        if use_vote:
-            verdicts[b] = vote_verdict(
-                candidates[b],
-                n_votes,
-                quorum,
-                (c_points, c_order, c_start, c_end, c_lower, c_upper),
-                class_rows,
-                (o_points, o_order, o_start, o_end, o_lower, o_upper),
-                other_rows,
-                (np.empty(stack_size, dtype=np.int64), np.empty(stack_size)),
-            )
-            continue
         anchors = np.empty(n_steps + 1, dtype=np.int64)
         anchors[0] = seeds[b]
         anchors[1:] = neighbours[seeds[b], :n_steps]
-        class_side_b = (
-            class_data,
-            (c_points, c_order, c_start, c_end, c_lower, c_upper),
-            class_rows,
-            neighbours,
-            class_reach,
-            hash_keys,
-            hash_positions,
+        walk_weights(alphas[b], n_steps, weights[b])
+        if carry:
+            carried[b] = carried_value(values, anchors, weights[b])
+        if not reliability_filter:
+            verdicts[b] = RELIABLE
+            continue
+        c_tree = KDTree(c_points, c_order, c_start, c_end, c_lower, c_upper)
+        o_tree = KDTree(o_points, o_order, o_start, o_end, o_lower, o_upper)
+        stack = (np.empty(stack_size, dtype=np.int64), np.empty(stack_size))
+        if use_vote:
+            verdicts[b] = vote_verdict(
+                candidates[b], n_votes, quorum, c_tree, class_rows, o_tree, other_rows, stack
+            )
+            continue
+        class_side_b = ClassSide(
+            class_data, c_tree, class_rows, neighbours, class_reach, hash_keys, hash_positions
         )
-        other_side_b = (
-            (o_points, o_order, o_start, o_end, o_lower, o_upper),
-            other_rows,
-            other_lists,
-            other_reach,
-        )
+        other_side_b = OtherSide(o_tree, other_rows, other_lists, other_reach)
         anchor_scratch = (
             np.empty(n_steps + 1),
             np.empty(n_steps + 1),
@@ -174,14 +173,11 @@ def _walk_and_filter(
                 candidates[b], anchors, n_check, class_side_b, other_side_b, anchor_scratch
             )[0]
             continue
-        scratch = anchor_scratch + (
-            np.empty(n_check),
-            np.empty(n_check, dtype=np.int64),
-            (np.empty(stack_size, dtype=np.int64), np.empty(stack_size)),
-        )
+        scratch = anchor_scratch + (np.empty(n_check), np.empty(n_check, dtype=np.int64), stack)
         verdicts[b] = filter_verdict(
             candidates[b], anchors, n_check, class_side_b, other_side_b, scratch
         )
+    n_batch = seeds.shape[0]
     if use_blas and reliability_filter:
         # A single-leaf tree keeps its rows in their original order.
         blas_verdicts(
@@ -190,61 +186,70 @@ def _walk_and_filter(
             neighbours,
             n_steps,
             n_check,
-            verdicts[: seeds.shape[0]],
+            verdicts[:n_batch],
             blas_sides[0],
             class_rows,
             blas_sides[1],
             other_rows,
         )
+    if carry and reliability_filter and tolerance < np.inf:
+        for i in prange(n_batch):
+            b = visit_order[i]
+            if verdicts[b] != RELIABLE:
+                continue
+            c_tree = KDTree(c_points, c_order, c_start, c_end, c_lower, c_upper)
+            stack = (np.empty(stack_size, dtype=np.int64), np.empty(stack_size))
+            if not values_agree(
+                candidates[b], carried[b], n_agree, c_tree, values, tolerance, stack
+            ):
+                verdicts[b] = WRONG_TARGET
 
 
 @njit(cache=True)
 def oversample_class(
-    class_data,
-    class_rows,
-    neighbours,
-    seed_rank,
-    seed_order,
-    class_side,
-    other_side,
-    blas_sides,
-    vote_rule,
-    grid,
-    earlier,
-    n_wanted,
-    k0,
-    max_dist0,
-    proportion0,
-    reliability_filter,
-    max_attempts,
-    rng_seed,
-    max_batch,
+    class_side, other_side, blas_sides, seeding, vote_rule, grid, earlier, targets, budget
 ):
-    """Generate up to ``n_wanted`` synthetic rows for one class.
+    """Generate up to ``budget.n_wanted`` synthetic rows for one group.
 
-    Parameters are plain arrays: ``class_data`` (n_c, d) rows of the class,
-    ``class_rows`` their row numbers in ``data``, ``neighbours`` (n_c, k0)
-    in-class neighbour positions sorted by distance, ``seed_rank`` each
-    point's rank by k-distance (0 = densest), ``seed_order`` the shuffled
-    round-robin order. ``class_side`` and ``other_side`` are what the filter
-    checks against (see :func:`knnor._kernels.filter.filter_verdict`);
-    ``blas_sides`` both sides' :func:`knnor._kernels.blas.blas_rows` for the
-    BLAS filter, or two of an empty array for the tree filter; ``vote_rule``
-    and ``grid`` as :func:`_walk_and_filter` takes them; ``earlier =
-    (rows, hash_keys, hash_positions)`` the rows generated for the classes
-    before this one, which a candidate must not equal either.
+    ``class_side``/``other_side`` (:class:`knnor._kernels.layout.ClassSide`,
+    :class:`~knnor._kernels.layout.OtherSide`) are the group and every other
+    row, as the walk and the filter see them; ``blas_sides`` both sides'
+    :class:`~knnor._kernels.layout.BlasRows` for the BLAS filter, or two of
+    no rows for the tree filter; ``seeding`` the seeds' ranks and order;
+    ``vote_rule``, ``grid`` and ``targets`` as :func:`_walk_and_filter`
+    takes them; ``earlier`` the rows generated for the groups before this
+    one, which a candidate must not equal either; ``budget`` the loop's
+    settings (:class:`~knnor._kernels.layout.Budget`).
 
-    Returns (synthetic rows, provenance, stats): provenance row ``i`` holds
-    the seed's row number then the rows walked through, padded with -1; the
-    stats vector follows the ``STAT_*`` layout.
+    Returns (synthetic rows, provenance, walk weights, carried values,
+    stats): provenance row ``i`` holds the seed's row number then the rows
+    walked through, padded with -1; weights row ``i`` the weight of each of
+    those rows in the synthetic row (0 for padding); carried values are
+    empty without ``targets``; the stats vector follows the ``STAT_*`` layout.
     """
-    np.random.seed(rng_seed)  # noqa: NPY002 (numba's own MT19937, seeded per call)
+    np.random.seed(budget.rng_seed)  # noqa: NPY002 (numba's own MT19937, seeded per call)
+    n_wanted, k0, max_dist0, proportion0 = (
+        budget.n_wanted,
+        budget.k0,
+        budget.max_dist0,
+        budget.proportion0,
+    )
+    reliability_filter, max_attempts, max_batch = (
+        budget.reliability_filter,
+        budget.max_attempts,
+        budget.max_batch,
+    )
+    class_data, class_rows, neighbours = class_side.data, class_side.rows, class_side.neighbours
+    seed_rank, seed_order = seeding
     n_class, n_features = class_data.shape
+    carry = targets.values.shape[0] > 0
     synthetic = np.empty((n_wanted, n_features))
     provenance = np.full((n_wanted, k0 + 1), -1, dtype=np.int64)
+    synthetic_weights = np.zeros((n_wanted, k0 + 1))
+    synthetic_values = np.empty(n_wanted if carry else 0)
     stats = np.zeros(N_STATS, dtype=np.int64)
     registry = Dict.empty(key_type=types.int64, value_type=types.int64)
-    has_earlier = earlier[0].shape[0] > 0  # binary data: nothing to look up
+    has_earlier = earlier.rows.shape[0] > 0  # binary data: nothing to look up
 
     level_cap = max_relaxation_level(k0, max_dist0, proportion0)
     level = 0
@@ -259,11 +264,17 @@ def oversample_class(
     seeds = np.empty(max_batch, dtype=np.int64)
     cursor_after = np.empty(max_batch, dtype=np.int64)
     alphas = np.empty(max_batch)
-    candidates = np.empty((max_batch, n_features))
-    verdicts = np.empty(max_batch, dtype=np.int64)
+    batch = Batch(
+        np.empty((max_batch, n_features)),
+        np.empty((max_batch, k0 + 1)),
+        np.empty(max_batch),
+        np.empty(max_batch, dtype=np.int64),
+    )
     tree_position = np.empty(n_class, dtype=np.int64)
-    tree_position[class_side[1][1]] = np.arange(n_class)
-    stack_size = max(tree_stack(class_side[1])[0].shape[0], tree_stack(other_side[0])[0].shape[0])
+    tree_position[class_side.tree.order] = np.arange(n_class)
+    stack_size = max(
+        tree_stack(class_side.tree)[0].shape[0], tree_stack(other_side.tree)[0].shape[0]
+    )
 
     while accepted < n_wanted and attempts < max_attempts:
         k, max_dist, proportion = relaxed_params(level, k0, max_dist0, proportion0)
@@ -289,22 +300,20 @@ def oversample_class(
         n_uniforms = max(n_uniforms, n_batch)
 
         _walk_and_filter(
-            class_data,
-            neighbours,
+            class_side,
+            other_side,
+            blas_sides,
+            vote_rule,
+            grid,
+            targets,
             seeds[:n_batch],
             alphas[:n_batch],
             k,
             n_check,
-            class_side,
-            other_side,
-            stack_size,
             reliability_filter,
-            blas_sides,
-            vote_rule,
-            grid,
             tree_position,
-            candidates,
-            verdicts,
+            stack_size,
+            batch,
         )
 
         # Sequential scan in attempt order.
@@ -312,19 +321,23 @@ def oversample_class(
         state_changed = False
         for b in range(n_batch):
             attempts += 1
-            verdict = verdicts[b]
+            verdict = batch.verdicts[b]
+            candidate = batch.candidates[b]
             if verdict == RELIABLE and reliability_filter:
-                seen_earlier = has_earlier and equals_a_row(candidates[b], *earlier)
-                if seen_earlier or not register_if_new(
-                    registry, synthetic, accepted, candidates[b]
-                ):
+                seen_earlier = has_earlier and equals_a_row(
+                    candidate, earlier.rows, earlier.hash_keys, earlier.hash_positions
+                )
+                if seen_earlier or not register_if_new(registry, synthetic, accepted, candidate):
                     verdict = DUPLICATE
             elif verdict == RELIABLE:
-                synthetic[accepted] = candidates[b]
+                synthetic[accepted] = candidate
             if verdict == RELIABLE:
                 provenance[accepted, 0] = class_rows[seeds[b]]
                 for step in range(k):
                     provenance[accepted, step + 1] = class_rows[neighbours[seeds[b], step]]
+                synthetic_weights[accepted] = batch.weights[b]
+                if carry:
+                    synthetic_values[accepted] = batch.values[b]
                 accepted += 1
                 consecutive_rejections = 0
                 if level > 0:
@@ -333,6 +346,8 @@ def oversample_class(
             else:
                 if verdict == WRONG_NEIGHBOURS:
                     stats[STAT_REJECTED_NEIGHBOURS] += 1
+                elif verdict == WRONG_TARGET:
+                    stats[STAT_REJECTED_TARGET] += 1
                 else:
                     stats[STAT_REJECTED_DUPLICATES] += 1
                 consecutive_rejections += 1
@@ -356,4 +371,10 @@ def oversample_class(
     stats[STAT_ATTEMPTS] = attempts
     stats[STAT_ACCEPTED] = accepted
     stats[STAT_FINAL_LEVEL] = level
-    return synthetic[:accepted], provenance[:accepted], stats
+    return (
+        synthetic[:accepted],
+        provenance[:accepted],
+        synthetic_weights[:accepted],
+        synthetic_values[: accepted if carry else 0],
+        stats,
+    )

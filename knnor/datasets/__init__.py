@@ -26,15 +26,27 @@ Examples
 
 from knnor.datasets._dataset import Dataset
 from knnor.datasets._keel import read_keel
+from knnor.datasets._regression import (
+    REGRESSION_SOURCES,
+    RegressionDataset,
+    iter_regression_datasets,
+    list_regression_datasets,
+    load_regression_dataset,
+)
 from knnor.datasets._sources import SOURCES, iter_datasets, list_datasets, load_dataset
 from knnor.datasets._table import read_table
 
 __all__ = [
+    "REGRESSION_SOURCES",
     "SOURCES",
     "Dataset",
+    "RegressionDataset",
     "iter_datasets",
+    "iter_regression_datasets",
     "list_datasets",
+    "list_regression_datasets",
     "load_dataset",
+    "load_regression_dataset",
     "read_keel",
     "read_table",
 ]
