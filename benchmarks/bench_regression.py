@@ -7,6 +7,10 @@ its minority class and the same request, so the ratio KNNORReg / KNNOR is what
 the regression adapter (relevance, bumps, target check) costs on top of the
 engine. The pure-Python baselines (resreg, knnor-reg 0.0.3) run only at sizes
 up to ``--python-max`` rows; the numpy ones (our SMOTER, SMOGN) at every size.
+``--legacy-python PATH`` adds smogn 0.1.2 and ImbalancedLearningRegression 0.0.2,
+which need numpy < 2: PATH is the interpreter of a virtual environment that has
+them (``pip install "numpy<2" "pandas<2.2" smogn ImbalancedLearningRegression``);
+they run once each, in a child process, on the same data.
 
 Usage::
 
@@ -20,8 +24,11 @@ result.
 """
 
 import argparse
+import subprocess
+import tempfile
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.datasets import make_regression
@@ -58,7 +65,21 @@ def best_time(run, repeats):
     return min(times)
 
 
-def measure(n_samples, n_features, repeats, python_max, n_jobs):
+def legacy_time(python, package, X, y):
+    """Seconds ``package`` (smogn or iblr) takes under interpreter ``python``."""
+    script = Path(__file__).with_name("_bench_legacy_regression.py")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.npz"
+        np.savez(path, X=X, y=y)
+        done = subprocess.run(
+            [python, str(script), str(path), package], capture_output=True, text=True
+        )
+    if done.returncode:
+        return None
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def measure(n_samples, n_features, repeats, python_max, n_jobs, legacy_python=None):
     X, y = skewed_regression(n_samples, n_features)
     regressor = KNNORReg(random_state=0, n_jobs=n_jobs).fit(X, y)
     rare_bump = next(iter(regressor.sampling_strategy_))
@@ -84,6 +105,9 @@ def measure(n_samples, n_features, repeats, python_max, n_jobs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             rows.append((label, best_time(run, repeats if label[:5] == "KNNOR" else 1)))
+    if legacy_python and n_samples <= python_max:
+        for package, label in (("smogn", "smogn 0.1.2"), ("iblr", "ImbalancedLearningRegression")):
+            rows.append((label, legacy_time(legacy_python, package, X, y)))
     return n_new, int(rare.sum()), rows
 
 
@@ -105,18 +129,19 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--python-max", type=int, default=5000)
     parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--legacy-python", help="interpreter with smogn (numpy < 2)")
     args = parser.parse_args(argv)
     print("\n".join(machine_report()))
     for size in map(int, args.sizes.split(",")):
         n_new, n_rare, rows = measure(
-            size, args.features, args.repeats, args.python_max, args.n_jobs
+            size, args.features, args.repeats, args.python_max, args.n_jobs, args.legacy_python
         )
         reference = dict(rows)["KNNORReg"]
         print(f"\n## {size:,} rows x {args.features} features: {n_rare} rare, {n_new} new rows")
         print("| method | seconds | ratio to KNNORReg |\n|---|---:|---:|")
         for label, seconds in rows:
             if seconds is None:
-                print(f"| {label} | not installed | |")
+                print(f"| {label} | not installed or failed | |")
             else:
                 print(f"| {label} | {seconds:.3f} | {seconds / reference:.2f} |")
 

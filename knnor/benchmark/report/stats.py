@@ -27,11 +27,11 @@ BLOCK = ["classifier", "dataset"]
 """Index of a rank block: tests need independent blocks, so each classifier has its own."""
 
 
-def dataset_scores(results, metric):
+def dataset_scores(results, metric, failed_score=FAILED_SCORE):
     """Score of each sampler on each dataset and classifier, the values that are ranked.
 
     The score is the mean of the metric over all of the sampler's folds, a
-    failed fold counting as ``FAILED_SCORE`` (0). See the module docstring for
+    failed fold counting as ``failed_score`` (default 0). See the module docstring for
     the full failure policy.
 
     Parameters
@@ -40,6 +40,10 @@ def dataset_scores(results, metric):
         Tidy benchmark results.
     metric : str
         Metric column, higher is better.
+    failed_score : float, default=FAILED_SCORE
+        Value of a failed fold, and of a sampler absent from a block. The
+        regression report passes ``-inf``: one failed fold ranks the sampler
+        last on that dataset, as an error metric has no worst finite value.
 
     Returns
     -------
@@ -47,14 +51,14 @@ def dataset_scores(results, metric):
         One row per (classifier, dataset) block, one column per sampler.
     """
     failed = results["status"].ne("ok")
-    frame = results[[*BLOCK, "sampler"]].assign(value=results[metric].mask(failed, FAILED_SCORE))
+    frame = results[[*BLOCK, "sampler"]].assign(value=results[metric].mask(failed, failed_score))
     scores = frame.groupby([*BLOCK, "sampler"], sort=True)["value"].mean().unstack("sampler")
     defined = (
         (~failed & results[metric].notna())
         .groupby([results["classifier"], results["dataset"]])
         .any()
     )
-    return scores[defined.reindex(scores.index)].fillna(FAILED_SCORE)
+    return scores[defined.reindex(scores.index)].fillna(failed_score)
 
 
 def rank_blocks(scores):
