@@ -160,6 +160,14 @@ def test_specs_registry_and_splits():
     labelled = parse_regression_spec("k5=knnor:n_neighbors=5:sampling_strategy=balance")
     assert labelled == Spec("knnor", {"n_neighbors": 5, "sampling_strategy": "balance"}, "k5")
     assert parse_regression_spec("knnor.regression:KNNORReg").name == "knnor.regression:KNNORReg"
+    # Python's constants read as JSON's: the filter really goes off.
+    for python, json_text in (("False", "false"), ("None", "null"), ("True", "true")):
+        assert parse_regression_spec(f"knnor:reliability_filter={python}") == (
+            parse_regression_spec(f"knnor:reliability_filter={json_text}")
+        )
+    assert parse_regression_spec("knnor:reliability_filter=False").params == {
+        "reliability_filter": False
+    }
     sampler = make_regression_sampler(spec, 7)
     assert isinstance(sampler, KNNORReg)
     assert (sampler.target_tolerance, sampler.random_state) == (0.5, 7)

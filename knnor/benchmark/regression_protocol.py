@@ -95,8 +95,15 @@ _COMPACT = re.compile(
 )
 
 
+#: Python's spellings of the JSON constants, as users type them on a command line.
+_PYTHON_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
 def _value(text):
-    """A parameter value of the compact form: JSON when it parses, else the string."""
+    """A parameter value of the compact form: JSON or a Python constant
+    (``True``, ``False``, ``None``) when it parses, else the string."""
+    if text in _PYTHON_CONSTANTS:
+        return _PYTHON_CONSTANTS[text]
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -110,7 +117,8 @@ def parse_regression_spec(text, registry=None):
     (e.g. ``knnor{"target_tolerance": 0.5}``), a registry key may be followed by
     ``:key=value`` pairs separated by ``:``, e.g. ``knnor:target_tolerance=0.5``
     or ``lbl=knnor:n_neighbors=5:target_tolerance=0.5``; values are read as
-    JSON when they parse (numbers, ``true``, ``null``) and as strings otherwise.
+    JSON when they parse (numbers, ``true``, ``null``), as Python's ``True``,
+    ``False`` and ``None``, and as strings otherwise.
     Both forms give the same :class:`~knnor.benchmark.specs.Spec`, hence the
     same default label (``knnor{"target_tolerance":0.5}``) and cached results.
     ``"package.module:ClassName"`` import paths keep their meaning.
