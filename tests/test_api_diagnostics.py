@@ -10,7 +10,7 @@ from _data import assert_resampled_counts, binary_data, hopeless_data, three_cla
 from imblearn.utils import check_sampling_strategy
 
 from knnor import KNNOR
-from knnor._engine import auto_max_dist_point, auto_n_neighbors, auto_proportion
+from knnor._neighbourhood import auto_max_dist_point, auto_n_neighbors, auto_proportion
 
 # ---------------------------------------------------------------------------
 # provenance_ and class_stats_

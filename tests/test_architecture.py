@@ -8,6 +8,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "knnor"
 ADAPTERS = ["classification.py", "regression.py", "image.py", "_adapter.py"]
+ENGINE = ["_engine.py", "_neighbourhood.py"]
 ENGINE_FORBIDDEN = ("sklearn", "imblearn", "pandas")
 
 
@@ -38,11 +39,10 @@ def test_adapters_do_not_import_the_kernels(name):
     assert not bad, f"{name} imports {bad}; go through knnor._engine"
 
 
-def test_engine_imports_no_estimator_library():
-    bad = [
-        m for m in imported_modules(PACKAGE / "_engine.py") if m.split(".")[0] in ENGINE_FORBIDDEN
-    ]
-    assert not bad, f"knnor/_engine.py imports {bad}"
+@pytest.mark.parametrize("name", ENGINE)
+def test_engine_imports_no_estimator_library(name):
+    bad = [m for m in imported_modules(PACKAGE / name) if m.split(".")[0] in ENGINE_FORBIDDEN]
+    assert not bad, f"knnor/{name} imports {bad}"
 
 
 def test_the_check_sees_imports(tmp_path):

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from knnor import _engine
+from knnor import _neighbourhood
 from knnor._kernels.blas import power_of_two_scale
 from knnor._kernels.filter import (
     DUPLICATE,
@@ -34,9 +34,9 @@ def brute_verdict(data, labels, label, candidate, n_check):
 def filter_inputs(data, labels, label, k):
     class_rows = np.flatnonzero(labels == label).astype(np.int64)
     class_data = np.ascontiguousarray(data[class_rows])
-    class_index = _engine.NeighbourIndex(class_data, power_of_two_scale(data))
+    class_index = _neighbourhood.NeighbourIndex(class_data, power_of_two_scale(data))
     sq, neighbours = class_index.knn(class_data, k, exclude_self=True)
-    class_side, other_side, _, _ = _engine.filter_sides(
+    class_side, other_side, _, _ = _neighbourhood.filter_sides(
         data,
         labels,
         class_rows,
@@ -83,8 +83,8 @@ def list_size(request, monkeypatch):
     """Short lists leave more to the bounds and the tree searches."""
     size, radius = request.param
     if size is not None:
-        monkeypatch.setattr(_engine, "OTHER_LIST_SIZE", size)
-        monkeypatch.setattr(_engine, "OTHER_LIST_RADIUS", radius)
+        monkeypatch.setattr(_neighbourhood, "OTHER_LIST_SIZE", size)
+        monkeypatch.setattr(_neighbourhood, "OTHER_LIST_RADIUS", radius)
     return request.param
 
 
@@ -121,7 +121,7 @@ def test_complete_lists_settle_everything():
     # Fewer other-class rows than a list holds and n_neighbors = class size - 1:
     # every list holds every row, so the certificate alone decides.
     rng = np.random.default_rng(2)
-    n_other = _engine.OTHER_LIST_SIZE - 4
+    n_other = _neighbourhood.OTHER_LIST_SIZE - 4
     data = rng.normal(size=(n_other + 6, 3))
     labels = np.repeat([0, 1], [n_other, 6]).astype(np.int64)
     certified, full, brute = verdicts(data, labels, 1, 5, np.linspace(0, 1, 21))

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from test_reference import nearest_rows, quorum_for
 
 from knnor import KNNOR
-from knnor._engine import TREE_MAX_FEATURES
+from knnor._neighbourhood import TREE_MAX_FEATURES
 
 EXAMPLES = int(os.environ.get("KNNOR_HYPOTHESIS_EXAMPLES", "100"))
 SETTINGS = settings(

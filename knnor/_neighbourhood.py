@@ -1,0 +1,200 @@
+"""Each group's neighbourhood, as the engine's kernels need it.
+
+Exact k-NN over a group's rows (:class:`NeighbourIndex`), the "auto"
+parameters read off that geometry, and what the reliability filter checks
+a group's candidates against (:func:`filter_sides`). Everything here looks
+at the original rows only; generating and assembling synthetic rows is
+:mod:`knnor._engine`'s.
+"""
+
+import numpy as np
+
+from knnor._kernels import geometry
+from knnor._kernels.blas import blas_knn, blas_rows
+from knnor._kernels.filter import sorted_row_hashes
+from knnor._kernels.layout import BlasRows, ClassSide, OtherSide, VoteRule
+from knnor._kernels.neighbours import (
+    LEAF_SIZE,
+    NO_ROW,
+    build_kdtree,
+    tree_knn,
+    tree_knn_within,
+)
+
+#: kd-trees lose to a scan beyond this many features.
+TREE_MAX_FEATURES = 16
+#: Rows of other classes each class row lists for the filter's certificate.
+OTHER_LIST_SIZE = 12
+#: ... and only those within this many of its in-class k-distances.
+OTHER_LIST_RADIUS = 1.5
+#: "auto" proportion_minority never keeps fewer than this share as seeds.
+AUTO_PROPORTION_FLOOR = 0.5
+
+
+class NeighbourIndex:
+    """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan.
+
+    The scan is a tree whose single leaf holds every row (so the filter
+    kernels keep one signature), searched with BLAS products on rows times
+    ``scale``: one power of two for every index of a resampling
+    (:func:`knnor._kernels.blas.power_of_two_scale` of all rows), so that
+    neither rows nor queries can overflow single precision.
+    """
+
+    def __init__(self, data, scale):
+        self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
+        leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
+        self.tree = build_kdtree(data, leaf_size)
+        self.scale = scale
+        self.blas = None if self.use_tree else blas_rows(self.tree[0], scale)
+
+    def knn_within(self, queries, k, radius_sq, visit_order):
+        """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
+
+        Empty slots hold ``radius_sq`` and ``NO_ROW``; the scan ignores the
+        radius and fills every slot. Either way every row left out is at least
+        as far as the last slot says. The tree searches queries in
+        ``visit_order`` (spatially sorted is fastest).
+        """
+        if self.use_tree:
+            return tree_knn_within(self.tree, queries, k, radius_sq, visit_order)
+        return self.knn(queries, k)
+
+    def knn(self, queries, k, exclude_self=False):
+        """(squared distances, indices) of the k nearest rows, (dist, index) order."""
+        if self.use_tree:
+            return tree_knn(self.tree, queries, k, exclude_self)
+        return blas_knn(self.blas, queries, k, exclude_self)
+
+
+def auto_n_neighbors(class_data):
+    """Authors' choice of k, made deterministic.
+
+    The reference code draws k uniformly from ``[1, g)``, where ``g`` is the
+    smallest number, over the class's points, of class points closer to that
+    point than its mean squared distance to the class. We take the middle of
+    that range, ``g // 2``, so the same data always gives the same k.
+    """
+    good = geometry.min_count_closer_than_mean(class_data)
+    return int(max(1, min(good // 2, class_data.shape[0] - 1)))
+
+
+def auto_proportion(k_distances):
+    """Share of seeds at the elbow of the ascending sorted k-distances.
+
+    The curve is scaled to the unit square and the elbow is the point
+    farthest below the chord from its first to its last point (the "kneedle"
+    rule); the points up to and including it are the dense ones. A curve with
+    no point below its chord (all points equally dense) gives 1.0, and the
+    result is never below ``AUTO_PROPORTION_FLOOR``.
+    """
+    n = k_distances.shape[0]
+    curve = np.sort(k_distances)
+    span = curve[-1] - curve[0]
+    if n < 3 or span <= 0:
+        return 1.0
+    x = np.linspace(0.0, 1.0, n)
+    gap = x - (curve - curve[0]) / span
+    elbow = int(np.argmax(gap))
+    if gap[elbow] <= 0:
+        return 1.0
+    return float(max(AUTO_PROPORTION_FLOOR, (elbow + 1) / n))
+
+
+def auto_max_dist_point(class_data, other_data):
+    """Authors' step bound: the ratio of the class diameter and the smallest
+    non-zero distance from the class to another class, smaller over larger.
+
+    The result is clipped to [0.01, 1]; 1.0 when either distance is 0 or
+    undefined.
+    """
+    spread = geometry.diameter(class_data)
+    gap = geometry.min_nonzero_distance(class_data, other_data)
+    if not (spread > 0 and np.isfinite(gap)):
+        return 1.0
+    return float(np.clip(min(spread, gap) / max(spread, gap), 0.01, 1.0))
+
+
+def vote_rule(filter_rule, filter_neighbors, k0, n_class):
+    """``(n_votes, quorum)`` for the kernels: a candidate needs ``quorum``
+    class rows among its ``n_votes`` nearest rows. ``(0, 0)`` for the
+    paper's rule with ``filter_neighbors="auto"``, whose kernels ask
+    ``floor(sqrt(k))`` rows, following ``k`` as it relaxes."""
+    if filter_rule == "unanimous" and filter_neighbors == "auto":
+        return 0, 0
+    n_votes = min(k0 if filter_neighbors == "auto" else filter_neighbors, n_class - 1)
+    return n_votes, n_votes if filter_rule == "unanimous" else n_votes // 2 + 1
+
+
+def filter_sides(
+    data,
+    labels,
+    class_rows,
+    class_data,
+    class_index,
+    neighbours,
+    k_distances,
+    reliability_filter,
+    filter_rule,
+    filter_neighbors,
+    k0,
+):
+    """What the reliability filter checks a class's candidates against.
+
+    Returns ``(class_side, other_side, blas_sides, vote_rule)`` as
+    :mod:`knnor._kernels.layout` defines them: ``blas_sides`` holds both
+    sides' :class:`~knnor._kernels.layout.BlasRows` when the data is searched
+    by scanning (BLAS filter), else two of no rows. Each class row gets its list of the
+    ``OTHER_LIST_SIZE`` nearest rows of other classes (as positions in their
+    tree) and the reach of that list and of its in-class ``neighbours``; a
+    list holding every row reaches infinitely far. Without the filter,
+    stand-ins of the same types.
+    """
+    other_rows = np.flatnonzero(labels != labels[class_rows[0]])
+    if not reliability_filter:
+        other_rows = other_rows[:1]
+    other_index = NeighbourIndex(np.ascontiguousarray(data[other_rows]), class_index.scale)
+    n_class = class_data.shape[0]
+    if reliability_filter:
+        n_listed = min(OTHER_LIST_SIZE, other_rows.shape[0])
+        listed_sq, listed = other_index.knn_within(
+            class_data,
+            n_listed,
+            (OTHER_LIST_RADIUS * k_distances) ** 2,
+            visit_order=class_index.tree.order,
+        )
+        found = listed != NO_ROW
+        tree_position = np.empty_like(other_index.tree.order)
+        tree_position[other_index.tree.order] = np.arange(other_rows.shape[0])
+        other_lists = np.where(found, tree_position[np.where(found, listed, 0)], -1)
+        other_reach = np.sqrt(listed_sq[:, -1])
+        if n_listed == other_rows.shape[0]:
+            other_reach[found[:, -1]] = np.inf
+        class_reach = k_distances.copy()
+        if neighbours.shape[1] == n_class - 1:
+            class_reach[:] = np.inf
+        hash_keys, hash_positions = sorted_row_hashes(class_data)
+    else:
+        other_lists = np.empty((n_class, 0), dtype=np.int64)
+        other_reach = class_reach = np.zeros(n_class)
+        hash_keys, hash_positions = sorted_row_hashes(class_data[:0])
+    class_side = ClassSide(
+        class_data,
+        class_index.tree,
+        class_rows,
+        neighbours,
+        class_reach,
+        hash_keys,
+        hash_positions,
+    )
+    other_side = OtherSide(other_index.tree, other_rows, other_lists, other_reach)
+    if reliability_filter and not class_index.use_tree:
+        blas_sides = (class_index.blas, other_index.blas)
+    else:
+        no_rows = np.empty((0, data.shape[1]))
+        stand_in = BlasRows(no_rows, no_rows.astype(np.float32), np.empty(0), 1.0)
+        blas_sides = (stand_in, stand_in)
+    rule = VoteRule(0, 0)
+    if reliability_filter:
+        rule = VoteRule(*vote_rule(filter_rule, filter_neighbors, k0, n_class))
+    return class_side, other_side, blas_sides, rule
