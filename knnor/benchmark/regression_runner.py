@@ -2,26 +2,24 @@
 
 A task is one (dataset, sampler, repeat, fold); it scores every regressor
 (see :func:`knnor.benchmark.regression_protocol.run_regression_fold`). As in
-:mod:`knnor.benchmark.runner`, each finished task is cached as a JSON file
+:mod:`knnor.benchmark.runner` (both run their tasks with
+:func:`knnor.benchmark.execution.run_tasks`), each finished task is cached as a JSON file
 under ``out_dir/cache/`` named by a hash of everything its rows depend on, so
 an interrupted run resumes where it stopped and changing one sampler
 recomputes that sampler only.
 """
 
-import contextlib
 import hashlib
 import importlib.util
 import json
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import joblib
 import numpy as np
-import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from knnor.benchmark.progress import Progress
+from knnor.benchmark.execution import backend_params, run_tasks, write_outputs
 from knnor.benchmark.protocol import task_seed
 from knnor.benchmark.regression_protocol import (
     OPTIONAL_SAMPLERS,
@@ -33,13 +31,7 @@ from knnor.benchmark.regression_protocol import (
     parse_regression_spec,
     run_regression_fold,
 )
-from knnor.benchmark.runner import (
-    VERSIONS,
-    _read_cache,
-    _write_atomic,
-    backend_params,
-    fingerprint,
-)
+from knnor.benchmark.runner import VERSIONS, fingerprint
 from knnor.datasets._regression import boxplot_extremes
 
 BASE_SAMPLERS = ("none", "random", "gaussian_noise", "smoter", "smogn", "knnor")
@@ -229,67 +221,48 @@ def run_regression_benchmark(
         for sampler in samplers
         for repeat, fold, train, test in dataset.splits
     ]
-    cache = Path(out_dir, "cache") if out_dir is not None else None
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-    paths, results, pending = [], {}, []
-    for index, (dataset, sampler, repeat, fold, _, _) in enumerate(tasks):
-        key = _task_key(dataset, sampler, regressors, repeat, fold, n_splits, seed)
-        paths.append(cache / f"{key}.json" if cache is not None else None)
-        rows = _read_cache(paths[-1]) if cache is not None else None
-        if rows is None:
-            pending.append(index)
-        else:
-            results[index] = rows
 
-    def calls():
-        for index in pending:
-            dataset, sampler, repeat, fold, train, test = tasks[index]
-            random_state = task_seed(seed, repeat, fold)
-            yield joblib.delayed(_run_task)(
-                index, dataset.X, dataset.y, train, test, sampler, regressors, random_state
-            )
+    def key(task):
+        dataset, sampler, repeat, fold, _, _ = task
+        return _task_key(dataset, sampler, regressors, repeat, fold, n_splits, seed)
 
-    bar = Progress(len(tasks), done=len(results), enabled=progress)
-    config = joblib.parallel_config(backend, **params) if backend else contextlib.nullcontext()
-    with config:
-        finished = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls())
-        for index, rows in finished:
-            if cache is not None:
-                _write_atomic(paths[index], json.dumps({"rows": rows}))
-            results[index] = rows
-            bar.update()
-    bar.close()
+    def call(index, task):
+        dataset, sampler, repeat, fold, train, test = task
+        random_state = task_seed(seed, repeat, fold)
+        return joblib.delayed(_run_task)(
+            index, dataset.X, dataset.y, train, test, sampler, regressors, random_state
+        )
 
-    records = []
-    for index, (dataset, sampler, repeat, fold, _, _) in enumerate(tasks):
-        identity = {**dataset.columns, "sampler": sampler.label, "repeat": repeat, "fold": fold}
-        records.extend({**identity, **row} for row in results[index])
-    frame = pd.DataFrame.from_records(records, columns=REGRESSION_RESULT_COLUMNS)
+    def identity(task):
+        dataset, sampler, repeat, fold, _, _ = task
+        return {**dataset.columns, "sampler": sampler.label, "repeat": repeat, "fold": fold}
+
+    frame = run_tasks(
+        tasks,
+        key=key,
+        call=call,
+        identity=identity,
+        columns=REGRESSION_RESULT_COLUMNS,
+        out_dir=out_dir,
+        n_jobs=n_jobs,
+        backend=backend,
+        params=params,
+        progress=progress,
+    )
     counts = ["n_synthetic", "n_rare_train", "n_rare_test"]
     frame = frame.astype(dict.fromkeys(counts, "float64"))
     if out_dir is not None:
-        _write_outputs(
-            Path(out_dir), frame, summary, samplers, regressors, n_splits, n_repeats, seed
-        )
+        run = {
+            "task": "regression",
+            "samplers": [s.label for s in samplers],
+            "sampler_specs": {s.label: [s.name, s.params] for s in samplers},
+            "regressors": [r.label for r in regressors],
+            "regressor_specs": {r.label: [r.name, r.params] for r in regressors},
+            "n_splits": n_splits,
+            "n_repeats": n_repeats,
+            "seed": seed,
+            "skipped_status": SKIPPED_NO_EXTREMES,
+            "versions": VERSIONS,
+        }
+        write_outputs(out_dir, frame, summary, run)
     return frame
-
-
-def _write_outputs(out_dir, frame, summary, samplers, regressors, n_splits, n_repeats, seed):
-    frame.to_csv(out_dir / "results.csv", index=False)
-    if importlib.util.find_spec("pyarrow") is not None:
-        frame.to_parquet(out_dir / "results.parquet", index=False)
-    pd.DataFrame(summary).to_csv(out_dir / "datasets.csv", index=False)
-    run = {
-        "task": "regression",
-        "samplers": [s.label for s in samplers],
-        "sampler_specs": {s.label: [s.name, s.params] for s in samplers},
-        "regressors": [r.label for r in regressors],
-        "regressor_specs": {r.label: [r.name, r.params] for r in regressors},
-        "n_splits": n_splits,
-        "n_repeats": n_repeats,
-        "seed": seed,
-        "skipped_status": SKIPPED_NO_EXTREMES,
-        "versions": VERSIONS,
-    }
-    (out_dir / "run.json").write_text(json.dumps(run, indent=2, default=str) + "\n")

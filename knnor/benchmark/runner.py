@@ -4,16 +4,14 @@ A task is one (dataset, sampler, repeat, fold); it scores every classifier
 (see :func:`knnor.benchmark.protocol.run_fold`). Each finished task is cached
 as a small JSON file under ``out_dir/cache/`` named by a hash of everything
 its result depends on, so a run that stops (Ctrl-C, a lost node) resumes
-where it stopped, and changing one sampler recomputes that sampler only.
+where it stopped, and changing one sampler recomputes that sampler only
+(:func:`knnor.benchmark.execution.run_tasks`, which every task's runner shares).
 """
 
-import contextlib
 import hashlib
 import importlib.util
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 import knnor
 from knnor.benchmark.classifiers import make_classifier
-from knnor.benchmark.progress import Progress
+from knnor.benchmark.execution import BACKENDS, backend_params, run_tasks, write_outputs
 from knnor.benchmark.protocol import (
     RESULT_COLUMNS,
     effective_n_splits,
@@ -36,6 +34,19 @@ from knnor.benchmark.protocol import (
 )
 from knnor.benchmark.samplers import make_sampler
 from knnor.benchmark.specs import parse_spec
+
+__all__ = [  # BACKENDS and backend_params live in .execution
+    "BACKENDS",
+    "DEFAULT_CLASSIFIERS",
+    "DEFAULT_SAMPLERS",
+    "STRONG_FIELD",
+    "VERSIONS",
+    "backend_params",
+    "describe_dataset",
+    "fingerprint",
+    "load_results",
+    "run_benchmark",
+]
 
 DEFAULT_SAMPLERS = (
     "none",
@@ -58,7 +69,6 @@ STRONG_FIELD = (
 )
 """smote-variants' top-ranked oversamplers, added by ``--strong-field``."""
 DEFAULT_CLASSIFIERS = ("knn", "tree", "linear", "rbf_svm", "random_forest")
-BACKENDS = ("loky", "threading", "dask", "ray")
 
 VERSIONS = {
     "knnor": knnor.__version__,
@@ -113,57 +123,6 @@ def describe_dataset(name, X, y):
     }
 
 
-def backend_params(backend=None, address=None):
-    """Check that ``backend`` can run, and the parameters joblib needs for it.
-
-    Called before any work so that a missing package fails the run at once.
-
-    Parameters
-    ----------
-    backend : {"loky", "threading", "dask", "ray"} or None
-        ``None`` keeps joblib's default (loky processes). With
-        ``"threading"``, warnings may be attributed to the wrong task:
-        Python's warning capture is process-wide.
-    address : str or None
-        Scheduler of an existing cluster: a dask scheduler address, or what
-        ``ray.init(address=...)`` takes (``"auto"`` for the local Ray head).
-        Without it, dask uses the current ``Client``.
-
-    Returns
-    -------
-    dict
-        Keyword arguments of :func:`joblib.parallel_config` besides ``backend``.
-
-    Raises
-    ------
-    ImportError
-        When the backend's package is missing, saying what to install.
-    """
-    params = {}
-    if backend == "dask":
-        if importlib.util.find_spec("distributed") is None:
-            raise ImportError(
-                "--backend dask needs dask.distributed: pip install 'dask[distributed]', "
-                "then start a scheduler and pass its address with --address"
-            )
-        if address:
-            params["scheduler_host"] = address
-    elif backend == "ray":
-        try:
-            import ray
-            from ray.util.joblib import register_ray
-        except ImportError as exc:
-            raise ImportError(
-                f"--backend ray needs ray: pip install 'ray[default]' ({exc})"
-            ) from None
-        register_ray()
-        if address and not ray.is_initialized():
-            ray.init(address=address)
-    elif backend not in (None, "loky", "threading"):
-        raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
-    return params
-
-
 def _prepare(datasets, n_splits, n_repeats, seed, max_samples):
     """Folds and identity of each dataset to run, and a line per dataset for datasets.csv."""
     prepared, summary = [], []
@@ -207,25 +166,6 @@ def _task_key(dataset, sampler, classifiers, repeat, fold, seed):
     ]
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:40]
-
-
-def _read_cache(path):
-    try:
-        return json.loads(path.read_text())["rows"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # absent or unreadable: recompute
-
-
-def _write_atomic(path, text):
-    """Write ``text`` to ``path`` so that a reader never sees a partial file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def _run_task(index, X, y, train, test, sampler, classifiers):
@@ -303,71 +243,51 @@ def run_benchmark(
         for sampler in samplers
         for repeat, fold, train, test in dataset.splits
     ]
-    cache = Path(out_dir, "cache") if out_dir is not None else None
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-    paths, results, pending = [], {}, []
-    for index, (dataset, sampler, repeat, fold, _, _) in enumerate(tasks):
-        key = _task_key(dataset, sampler, classifiers, repeat, fold, seed)
-        paths.append(cache / f"{key}.json" if cache is not None else None)
-        rows = _read_cache(paths[-1]) if cache is not None else None
-        if rows is None:
-            pending.append(index)
-        else:
-            results[index] = rows
 
-    def calls():
-        for index in pending:
-            dataset, sampler, repeat, fold, train, test = tasks[index]
-            random_state = task_seed(seed, repeat, fold)
-            models = {c.label: make_classifier(c, random_state) for c in classifiers}
-            estimator = make_sampler(sampler, random_state)
-            yield joblib.delayed(_run_task)(
-                index, dataset.X, dataset.y, train, test, estimator, models
-            )
+    def key(task):
+        dataset, sampler, repeat, fold, _, _ = task
+        return _task_key(dataset, sampler, classifiers, repeat, fold, seed)
 
-    bar = Progress(len(tasks), done=len(results), enabled=progress)
-    # parallel_config applies when built (not when entered): build it here
-    config = joblib.parallel_config(backend, **params) if backend else contextlib.nullcontext()
-    with config:
-        finished = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls())
-        for index, rows in finished:
-            if cache is not None:
-                _write_atomic(paths[index], json.dumps({"rows": rows}))
-            results[index] = rows
-            bar.update()
-    bar.close()
+    def call(index, task):
+        dataset, sampler, repeat, fold, train, test = task
+        random_state = task_seed(seed, repeat, fold)
+        models = {c.label: make_classifier(c, random_state) for c in classifiers}
+        estimator = make_sampler(sampler, random_state)
+        return joblib.delayed(_run_task)(
+            index, dataset.X, dataset.y, train, test, estimator, models
+        )
 
-    records = []
-    for index, (dataset, sampler, repeat, fold, _, _) in enumerate(tasks):
-        identity = {**dataset.columns, "sampler": sampler.label, "repeat": repeat, "fold": fold}
-        records.extend({**identity, **row} for row in results[index])
+    def identity(task):
+        dataset, sampler, repeat, fold, _, _ = task
+        return {**dataset.columns, "sampler": sampler.label, "repeat": repeat, "fold": fold}
+
+    frame = run_tasks(
+        tasks,
+        key=key,
+        call=call,
+        identity=identity,
+        columns=RESULT_COLUMNS,
+        out_dir=out_dir,
+        n_jobs=n_jobs,
+        backend=backend,
+        params=params,
+        progress=progress,
+    )
     # float whether or not a failure left a NaN, so every run has the same dtypes
-    frame = pd.DataFrame.from_records(records, columns=RESULT_COLUMNS)
     frame = frame.astype({"n_synthetic": "float64"})
     if out_dir is not None:
-        _write_outputs(
-            Path(out_dir), frame, summary, samplers, classifiers, n_splits, n_repeats, seed
-        )
+        run = {
+            "samplers": [s.label for s in samplers],
+            "sampler_specs": {s.label: [s.name, s.params] for s in samplers},
+            "classifiers": [c.label for c in classifiers],
+            "classifier_specs": {c.label: [c.name, c.params] for c in classifiers},
+            "n_splits": n_splits,
+            "n_repeats": n_repeats,
+            "seed": seed,
+            "versions": VERSIONS,
+        }
+        write_outputs(out_dir, frame, summary, run)
     return frame
-
-
-def _write_outputs(out_dir, frame, summary, samplers, classifiers, n_splits, n_repeats, seed):
-    frame.to_csv(out_dir / "results.csv", index=False)
-    if importlib.util.find_spec("pyarrow") is not None:
-        frame.to_parquet(out_dir / "results.parquet", index=False)
-    pd.DataFrame(summary).to_csv(out_dir / "datasets.csv", index=False)
-    run = {
-        "samplers": [s.label for s in samplers],
-        "sampler_specs": {s.label: [s.name, s.params] for s in samplers},
-        "classifiers": [c.label for c in classifiers],
-        "classifier_specs": {c.label: [c.name, c.params] for c in classifiers},
-        "n_splits": n_splits,
-        "n_repeats": n_repeats,
-        "seed": seed,
-        "versions": VERSIONS,
-    }
-    (out_dir / "run.json").write_text(json.dumps(run, indent=2, default=str) + "\n")
 
 
 def load_results(path):

@@ -14,6 +14,10 @@ class labels as written in the file. Sources (:data:`SOURCES`):
 
 Single files: :func:`read_keel` and :func:`read_table` (CSV, parquet).
 
+Images: :func:`load_image_dataset` (``"digits"``, ``"mnist5k"``) returns an
+:class:`ImageDataset`; :func:`balanced_test_split` and :func:`long_tail_indices`
+draw a balanced test set and a long-tailed training set from it.
+
 Examples
 --------
 >>> from knnor.datasets import load_dataset
@@ -25,6 +29,14 @@ Examples
 """
 
 from knnor.datasets._dataset import Dataset
+from knnor.datasets._images import (
+    IMAGE_DATASETS,
+    ImageDataset,
+    balanced_test_split,
+    load_image_dataset,
+    long_tail_counts,
+    long_tail_indices,
+)
 from knnor.datasets._keel import read_keel
 from knnor.datasets._regression import (
     REGRESSION_SOURCES,
@@ -37,16 +49,22 @@ from knnor.datasets._sources import SOURCES, iter_datasets, list_datasets, load_
 from knnor.datasets._table import read_table
 
 __all__ = [
+    "IMAGE_DATASETS",
     "REGRESSION_SOURCES",
     "SOURCES",
     "Dataset",
+    "ImageDataset",
     "RegressionDataset",
+    "balanced_test_split",
     "iter_datasets",
     "iter_regression_datasets",
     "list_datasets",
     "list_regression_datasets",
     "load_dataset",
+    "load_image_dataset",
     "load_regression_dataset",
+    "long_tail_counts",
+    "long_tail_indices",
     "read_keel",
     "read_table",
 ]

@@ -290,6 +290,43 @@ def _run_section(results, control, alpha):
     ]
 
 
+def closing_sections(timing, failures, files, timing_note="Median over successful rows."):
+    """The Timing, Failures and Files sections that close every report, as lines.
+
+    Parameters
+    ----------
+    timing : pandas.DataFrame
+        :func:`~.tables.timing_table`.
+    failures : pandas.DataFrame
+        :func:`~.tables.failures_table` (its model column named as the report
+        names it).
+    files : str
+        The text of the Files section: the CSV files beside report.md.
+    timing_note : str
+        The sentence under the Timing heading.
+
+    Returns
+    -------
+    list of str
+    """
+    shown = timing.assign(
+        median_fit_resample_seconds=timing["median_fit_resample_seconds"].map(
+            lambda v: _number(v, 4)
+        ),
+        median_n_synthetic=timing["median_n_synthetic"].map(lambda v: _number(v, 0)),
+    )
+    shown.columns = ["sampler", "median fit_resample (s)", "median synthetic", "ok", "failed"]
+    lines = ["## Timing", "", timing_note, "", _markdown_table(shown), "", "## Failures", ""]
+    if failures.empty:
+        return [*lines, "No failures.", "", "## Files", "", files, ""]
+    shown = failures.copy()
+    shown["first_error"] = shown["first_error"].map(
+        lambda m: m if len(m) <= 160 else m[:157] + "..."
+    )
+    lines += [_markdown_table(shown), "", "Full messages are in failures.csv.", ""]
+    return [*lines, "## Files", "", files, ""]
+
+
 def write_report(
     results,
     out_dir,
@@ -365,38 +402,11 @@ def write_report(
     for name, rows in records.items():
         pd.DataFrame(rows).to_csv(out_dir / f"{name}.csv", index=False)
 
-    shown = timing.assign(
-        median_fit_resample_seconds=timing["median_fit_resample_seconds"].map(
-            lambda v: _number(v, 4)
-        ),
-        median_n_synthetic=timing["median_n_synthetic"].map(lambda v: _number(v, 0)),
-    )
-    shown.columns = ["sampler", "median fit_resample (s)", "median synthetic", "ok", "failed"]
-    lines += [
-        "## Timing",
-        "",
-        "Median over successful rows.",
-        "",
-        _markdown_table(shown),
-        "",
-        "## Failures",
-        "",
-    ]
-    if failures.empty:
-        lines += ["No failures.", ""]
-    else:
-        shown = failures.copy()
-        shown["first_error"] = shown["first_error"].map(
-            lambda m: m if len(m) <= 160 else m[:157] + "..."
-        )
-        lines += [_markdown_table(shown), "", "Full messages are in failures.csv.", ""]
-    lines += [
-        "## Files",
-        "",
+    files = (
         "summary.csv (mean and sd over successful folds), ranks.csv, friedman.csv, holm.csv, "
-        "timing.csv, failures.csv.",
-        "",
-    ]
+        "timing.csv, failures.csv."
+    )
+    lines += closing_sections(timing, failures, files)
     report = out_dir / "report.md"
     report.write_text("\n".join(lines), encoding="utf-8")
     return report

@@ -18,7 +18,7 @@ import pandas as pd
 
 from knnor.benchmark.regression_metrics import REGRESSION_METRICS
 from knnor.benchmark.report.figures import figure_class
-from knnor.benchmark.report.markdown import _markdown_table, _metric_section, _number
+from knnor.benchmark.report.markdown import _markdown_table, _metric_section, closing_sections
 from knnor.benchmark.report.tables import failures_table, summarise, timing_table
 
 REGRESSION_REPORT_METRICS = ("sera", "utility_f1", "phi_rmse", "rare_mae", "rmse", "mae")
@@ -232,39 +232,14 @@ def write_regression_report(
             out_dir / f"{name}.csv", index=False
         )
 
-    shown = timing.assign(
-        median_fit_resample_seconds=timing["median_fit_resample_seconds"].map(
-            lambda v: _number(v, 4)
-        ),
-        median_n_synthetic=timing["median_n_synthetic"].map(lambda v: _number(v, 0)),
-    )
-    shown.columns = ["sampler", "median fit_resample (s)", "median synthetic", "ok", "failed"]
-    lines += [
-        "## Timing",
-        "",
-        "Median over successful rows (skipped folds excluded).",
-        "",
-        _markdown_table(shown),
-        "",
-        "## Failures",
-        "",
-    ]
-    if failures.empty:
-        lines += ["No failures.", ""]
-    else:
-        shown = failures.copy()
-        shown["first_error"] = shown["first_error"].map(
-            lambda m: m if len(m) <= 160 else m[:157] + "..."
-        )
-        lines += [_markdown_table(shown), "", "Full messages are in failures.csv.", ""]
-    lines += [
-        "## Files",
-        "",
+    files = (
         "summary.csv (mean and sd over successful folds), "
         + ", ".join(f"means_{metric}.csv" for metric in metrics)
-        + " (per-dataset means), ranks.csv, friedman.csv, holm.csv, timing.csv, failures.csv.",
-        "",
-    ]
+        + " (per-dataset means), ranks.csv, friedman.csv, holm.csv, timing.csv, failures.csv."
+    )
+    lines += closing_sections(
+        timing, failures, files, "Median over successful rows (skipped folds excluded)."
+    )
     report = out_dir / "report.md"
     report.write_text("\n".join(lines), encoding="utf-8")
     return report
