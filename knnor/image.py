@@ -306,11 +306,7 @@ class KNNORImage(BaseOverSampler):
                 f"KNNORImage: encoder.inverse_transform returned shape {decoded.shape} for "
                 f"{n_new} codes; it must return {n_new} images of {images[0].size} pixels."
             )
-        decoded = decoded.reshape((n_new,) + images.shape[1:]).astype(np.float64)
-        if images.dtype.kind in "biu":
-            decoded = np.rint(decoded)
-        low, high = images.min(), images.max()
-        return np.clip(decoded, low, high).astype(images.dtype)
+        return as_images(decoded, images)
 
     def _warn_shortfall(self, label, stats):
         if stats["n_accepted"] < stats["n_requested"]:
@@ -331,6 +327,19 @@ class KNNORImage(BaseOverSampler):
         tags.input_tags.three_d_array = True
         tags.input_tags.allow_nan = False
         return tags
+
+
+def as_images(rows, like):
+    """Rows (flattened or not) as images of ``like``'s shape, dtype and value range.
+
+    Integer pixels are rounded; every pixel is clipped to ``[like.min(), like.max()]``.
+    """
+    images = np.asarray(rows, dtype=np.float64).reshape((-1, *like.shape[1:]))
+    if like.dtype.kind in "biu":
+        images = np.rint(images)
+    if like.size:
+        images = np.clip(images, like.min(), like.max())
+    return images.astype(like.dtype)
 
 
 class FlattenImages(TransformerMixin, BaseEstimator):

@@ -30,34 +30,13 @@ from imblearn.utils import check_sampling_strategy
 from sklearn.decomposition import PCA
 
 from knnor.benchmark.specs import instantiate, parse_spec, resolve
+from knnor.image import KNNORImage, as_images
 
 LATENT_COMPONENTS = 0.95
 """PCA's ``n_components`` in the latent samplers: the share of variance kept."""
 
 NEIGHBOURS = 3
 """``k`` of every neighbour-based sampler (SMOTE's ``k_neighbors``, KNNOR's ``n_neighbors``)."""
-
-
-def as_images(rows, like):
-    """Rows (flattened or not) as images of ``like``'s shape, dtype and value range.
-
-    Integer pixels are rounded; every pixel is clipped to ``[like.min(), like.max()]``.
-
-    Parameters
-    ----------
-    rows : array-like of shape (m, H*W*C) or (m, H, W[, C])
-    like : ndarray of shape (n, H, W[, C])
-
-    Returns
-    -------
-    ndarray of shape (m, H, W[, C]), ``like.dtype``
-    """
-    rows = np.asarray(rows, dtype=np.float64).reshape((-1, *like.shape[1:]))
-    if like.dtype.kind in "biu":
-        rows = np.rint(rows)
-    if like.size:
-        rows = np.clip(rows, like.min(), like.max())
-    return rows.astype(like.dtype)
 
 
 def _flat(images):
@@ -162,15 +141,11 @@ def smote_pixels(random_state=None, k_neighbors=NEIGHBOURS, **params):
 
 def knnor_pixels(random_state=None, **params):
     """``knnor_pixels``: ``KNNORImage(**params)`` on the pixels."""
-    from knnor.image import KNNORImage
-
     return KNNORImage(random_state=random_state, **params)
 
 
 def knnor_latent(random_state=None, n_components=LATENT_COMPONENTS, **params):
     """``knnor_latent``: ``KNNORImage(encoder=PCA(n_components))``."""
-    from knnor.image import KNNORImage
-
     return KNNORImage(encoder=_latent_pca(n_components), random_state=random_state, **params)
 
 
