@@ -20,6 +20,7 @@ from knnor._adapter import (
     substitute_engine_docs,
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
+from knnor.exceptions import KNNORWarning
 
 PAPER_PARAMS = {
     "n_neighbors": 5,
@@ -29,7 +30,7 @@ PAPER_PARAMS = {
     "filter_neighbors": "auto",
 }
 """The KNNOR paper's algorithm: ``KNNOR(**PAPER_PARAMS)`` behaves exactly as
-knnor 0.1.0's defaults did (the authors' reference settings)."""
+this package's 0.1.0 defaults did (the authors' reference settings)."""
 
 
 @substitute_engine_docs
@@ -115,8 +116,9 @@ class KNNOR(BaseOverSampler):
     float32 output, integer arrays give float64. Sparse input is densified
     internally (memory ``n_samples * n_features``) and returned sparse.
     If the attempt budget (50 per requested point plus 1000) runs out before
-    a class reaches its target, a ``UserWarning`` gives the counts reached and
-    the accepted points are returned.
+    a class reaches its target, a :class:`~knnor.KNNORWarning` (a
+    ``UserWarning``) gives the counts reached and the accepted points are
+    returned.
 
     References
     ----------
@@ -216,7 +218,7 @@ class KNNOR(BaseOverSampler):
                     f"after {stats['n_generated']} attempts "
                     f"({stats['n_rejected_filter']} rejected by the filter, "
                     f"{stats['n_rejected_duplicate']} duplicates); returning those.",
-                    UserWarning,
+                    KNNORWarning,
                     stacklevel=2,
                 )
         return resampled

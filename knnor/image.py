@@ -19,6 +19,7 @@ from knnor._adapter import (
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
 from knnor._image_input import check_encoder, check_images, check_labels
+from knnor.exceptions import KNNORWarning
 
 #: Engine calls at most, the first included, to replace decoded duplicates.
 MAX_DECODE_ROUNDS = 10
@@ -317,7 +318,7 @@ class KNNORImage(BaseOverSampler):
                 f"{stats['n_rejected_duplicate']} duplicates, "
                 f"{stats['n_rejected_decoded_duplicate']} duplicates once decoded); "
                 "returning those.",
-                UserWarning,
+                KNNORWarning,
                 stacklevel=3,
             )
 

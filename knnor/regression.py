@@ -21,6 +21,7 @@ from knnor._adapter import (
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
 from knnor._relevance import box_plot_control_points, find_bumps, relevance_function
+from knnor.exceptions import KNNORWarning
 
 
 @substitute_engine_docs
@@ -143,7 +144,8 @@ default="auto"
     rounded before the filter judges a row); ``y`` comes back float64, or
     float32 for a float32 ``y``. Sparse ``X`` is densified internally and
     returned sparse. If the attempt budget runs out before a bump reaches
-    its size, a ``UserWarning`` says so and the accepted rows are returned.
+    its size, a :class:`~knnor.KNNORWarning` (a ``UserWarning``) says so and
+    the accepted rows are returned.
 
     References
     ----------
@@ -296,7 +298,7 @@ default="auto"
                     f"({stats['n_rejected_filter']} rejected by the filter, "
                     f"{stats['n_rejected_target']} for their targets, "
                     f"{stats['n_rejected_duplicate']} duplicates); returning those.",
-                    UserWarning,
+                    KNNORWarning,
                     stacklevel=2,
                 )
         self.provenance_ = synthesis.provenance
