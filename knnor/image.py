@@ -72,23 +72,23 @@ class KNNORImage(BaseOverSampler):
         As in imbalanced-learn's over-samplers: ``"auto"`` grows every class
         but the majority to the majority's size.
 
-    %(n_neighbors)s
+    {n_neighbors}
 
-    %(max_dist_point)s
+    {max_dist_point}
 
-    %(proportion_minority)s
+    {proportion_minority}
 
     reliability_filter : bool, default=True
         Keep only candidates whose nearest real images (pixels or codes, the
         space KNNOR runs in) are of their class (see ``filter_rule``).
 
-    %(filter_rule)s
+    {filter_rule}
 
-    %(filter_neighbors)s
+    {filter_neighbors}
 
-    %(random_state)s
+    {random_state}
 
-    %(n_jobs)s
+    {n_jobs}
 
     Attributes
     ----------
