@@ -47,7 +47,7 @@ def test_knnor_warning_is_a_user_warning_that_filters_alone():
         warnings.filterwarnings("ignore", category=KNNORWarning)
         KNNOR(random_state=0).fit_resample(*hopeless_data())  # the shortfall is silenced
         with pytest.raises(UserWarning, match="not a shortfall"):
-            warnings.warn("not a shortfall", UserWarning)
+            warnings.warn("not a shortfall", UserWarning, stacklevel=1)
 
 
 def test_no_knnor_warning_when_every_class_is_filled():
