@@ -4,32 +4,37 @@ Every sampler is run inside the training folds of the same repeated
 stratified k-fold splits, with the same seeds, then scored with several
 classifiers on the untouched test folds (see :mod:`knnor.benchmark.protocol`).
 Needs pandas (``pip install "knnor[benchmark]"``); ``import knnor`` does not
-import this package.
+import this package, and importing it imports pandas only when one of the names
+below is used, so that ``knnor-benchmark`` can say what to install.
 """
 
-from knnor.benchmark.classifiers import CLASSIFIERS, make_classifier, register_classifier
-from knnor.benchmark.protocol import METRICS, RESULT_COLUMNS, classification_metrics, run_fold
-from knnor.benchmark.runner import (
-    DEFAULT_CLASSIFIERS,
-    DEFAULT_SAMPLERS,
-    load_results,
-    run_benchmark,
-)
-from knnor.benchmark.samplers import SAMPLERS, make_sampler, register_sampler
+import importlib
 
-__all__ = [
-    "CLASSIFIERS",
-    "DEFAULT_CLASSIFIERS",
-    "DEFAULT_SAMPLERS",
-    "METRICS",
-    "RESULT_COLUMNS",
-    "SAMPLERS",
-    "classification_metrics",
-    "load_results",
-    "make_classifier",
-    "make_sampler",
-    "register_classifier",
-    "register_sampler",
-    "run_benchmark",
-    "run_fold",
-]
+_HOMES = {
+    "CLASSIFIERS": "classifiers",
+    "make_classifier": "classifiers",
+    "register_classifier": "classifiers",
+    "METRICS": "protocol",
+    "RESULT_COLUMNS": "protocol",
+    "classification_metrics": "protocol",
+    "run_fold": "protocol",
+    "DEFAULT_CLASSIFIERS": "runner",
+    "DEFAULT_SAMPLERS": "runner",
+    "load_results": "runner",
+    "run_benchmark": "runner",
+    "SAMPLERS": "samplers",
+    "make_sampler": "samplers",
+    "register_sampler": "samplers",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
+
+def __dir__():
+    return sorted([*globals(), *_HOMES])

@@ -1,4 +1,4 @@
-"""``knnor-benchmark run --task image`` and ``report`` of image results (see :mod:`.cli`)."""
+"""``knnor-benchmark run --task image`` and ``report`` of image results (:mod:`.cli_commands`)."""
 
 from pathlib import Path
 
@@ -10,7 +10,6 @@ from knnor.benchmark.image_runner import (
     DEFAULT_IMBALANCE_RATIOS,
     IMAGE_CONTROL,
     IMAGE_SUITES,
-    parse_ratios,
     run_image_benchmark,
 )
 from knnor.benchmark.specs import split_specs
@@ -64,7 +63,7 @@ def run_image(args):
         value = getattr(args, flag.removeprefix("--").replace("-", "_"))
         if value not in (None, False):
             raise ValueError(f"{flag} is for {task}")
-    ratios = parse_ratios(args.imbalance_ratios or ",".join(map(str, DEFAULT_IMBALANCE_RATIOS)))
+    ratios = args.imbalance_ratios or list(DEFAULT_IMBALANCE_RATIOS)  # parsed by argparse
     datasets = image_datasets(args.suite, args.datasets)
     out_dir = Path(args.out)
     results = run_image_benchmark(
