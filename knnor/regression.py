@@ -134,7 +134,7 @@ default="auto"
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit_resample``, when ``X`` has string
         feature names.
 
