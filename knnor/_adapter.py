@@ -102,6 +102,22 @@ def reject_non_numeric_columns(X, owner):
         )
 
 
+def name_the_imputer(error, owner):
+    """``error`` with the fix in front when it is scikit-learn's NaN refusal.
+
+    scikit-learn's message suggests estimators that accept NaN, which does not
+    help a sampler: the walk needs every value, so the imputer must come first.
+    """
+    if "NaN" not in str(error):
+        return error
+    return ValueError(
+        f"{owner} needs every value to place its rows: impute the missing ones before it, "
+        f"in the pipeline, e.g. imblearn.pipeline.make_pipeline(SimpleImputer(), {owner}(), "
+        "model), so that the imputer is fitted on the training folds only "
+        "(from sklearn.impute import SimpleImputer).\n" + str(error)
+    )
+
+
 def output_dtypes(X, validated):
     """The dtype each column of the resampled ``X`` is returned in.
 

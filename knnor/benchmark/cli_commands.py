@@ -105,7 +105,7 @@ def run_command(args):
     if wrong:
         raise ValueError(f"{wrong[0]} is for --task regression; use --classifiers")
     _reject(args, ["--imbalance-ratios"], "--task image")
-    from knnor.datasets import iter_datasets, load_dataset
+    from knnor.datasets import get_dataset, iter_datasets
 
     args.suite = args.suite or "quick"
     args.control = args.control or "KNNOR"
@@ -114,7 +114,7 @@ def run_command(args):
         samplers += [spec for spec in STRONG_FIELD if spec not in samplers]
     classifiers = _specs(args.classifiers, DEFAULT_CLASSIFIERS)
     if args.datasets:
-        datasets = [load_dataset(name, args.suite) for name in split_specs(args.datasets)]
+        datasets = [get_dataset(name, args.suite) for name in split_specs(args.datasets)]
         datasets = [d for d in datasets if not args.binary_only or len(set(d.y)) == 2]
     else:
         datasets = iter_datasets(args.suite, binary_only=args.binary_only)

@@ -1,8 +1,12 @@
 """Imbalanced classification datasets for trying and benchmarking KNNOR.
 
-Every loader returns a :class:`Dataset`: a float64 ``X`` with nominal
-attributes encoded (one-hot by default) and NaN for missing values, and the
-class labels as written in the file. Sources (:data:`SOURCES`):
+:func:`load_dataset` returns a scikit-learn Bunch (``return_X_y=True``: the
+arrays; ``as_frame=True``: pandas), whose ``DESCR`` says what the set holds and
+which values are missing; :func:`get_dataset` and :func:`iter_datasets` give the
+same data as :class:`Dataset` records, which the benchmark runs on. ``X`` is
+float64 with nominal attributes encoded (one-hot by default) and NaN for
+missing values; the class labels are as written in the file. Sources
+(:data:`SOURCES`):
 
 - ``"quick"``: seven small binary KEEL sets shipped with knnor (imbalance
   ratio 1.8 to 23, one nominal attribute, one set with missing values), so
@@ -20,12 +24,15 @@ draw a balanced test set and a long-tailed training set from it.
 
 Examples
 --------
->>> from knnor.datasets import load_dataset
->>> data = load_dataset("abalone9-18")
->>> data.X.shape, data.class_counts
-((731, 10), {'negative': 689, 'positive': 42})
->>> data.feature_names[:4]
-['Sex=M', 'Sex=F', 'Sex=I', 'Length']
+>>> from knnor.datasets import get_dataset, load_dataset
+>>> X, y = load_dataset("abalone9-18", return_X_y=True)
+>>> X.shape
+(731, 10)
+>>> bunch = load_dataset("abalone9-18")
+>>> bunch.feature_names[:4], bunch.target_names.tolist()
+(['Sex=M', 'Sex=F', 'Sex=I', 'Length'], ['negative', 'positive'])
+>>> get_dataset("abalone9-18").class_counts
+{'negative': 689, 'positive': 42}
 """
 
 from knnor.datasets._dataset import Dataset
@@ -45,7 +52,13 @@ from knnor.datasets._regression import (
     list_regression_datasets,
     load_regression_dataset,
 )
-from knnor.datasets._sources import SOURCES, iter_datasets, list_datasets, load_dataset
+from knnor.datasets._sources import (
+    SOURCES,
+    get_dataset,
+    iter_datasets,
+    list_datasets,
+    load_dataset,
+)
 from knnor.datasets._table import read_table
 
 __all__ = [
@@ -56,6 +69,7 @@ __all__ = [
     "ImageDataset",
     "RegressionDataset",
     "balanced_test_split",
+    "get_dataset",
     "iter_datasets",
     "iter_regression_datasets",
     "list_datasets",

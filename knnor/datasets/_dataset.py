@@ -1,9 +1,11 @@
 """The dataset container and the encoding every reader shares."""
 
+import textwrap
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from sklearn.utils import Bunch
 
 NOMINAL_ENCODINGS = ("onehot", "ordinal")
 
@@ -27,6 +29,8 @@ class Dataset:
     n_missing : int
         Number of NaN cells in ``X``: a missing one-hot attribute counts once per
         column it spans, so the count always matches ``np.isnan(X).sum()``.
+    nominal_features : tuple of str, default=()
+        The input attributes that were nominal, before encoding.
     """
 
     name: str
@@ -35,6 +39,7 @@ class Dataset:
     feature_names: list[str]
     source: str
     n_missing: int
+    nominal_features: tuple[str, ...] = ()
 
     def __post_init__(self):
         # Other code builds Datasets too; catch shape slips where they happen.
@@ -89,6 +94,69 @@ class Dataset:
             "class_counts": self.class_counts,
             "n_missing": self.n_missing,
         }
+
+    def to_bunch(self, as_frame: bool = False) -> Bunch:
+        """The dataset as scikit-learn's loaders return one.
+
+        Parameters
+        ----------
+        as_frame : bool, default=False
+            ``data`` as a pandas DataFrame and ``target`` as a Series, and
+            ``frame`` holding both (needs pandas).
+
+        Returns
+        -------
+        Bunch
+            ``data``, ``target`` (the class labels themselves), ``feature_names``,
+            ``target_names`` (the labels, sorted), ``frame`` (None unless
+            ``as_frame``), ``DESCR`` and ``name``.
+        """
+        data, target, frame = self.X, self.y, None
+        if as_frame:
+            try:
+                import pandas as pd
+            except ImportError:
+                raise ImportError("as_frame=True needs pandas: pip install pandas") from None
+            data = pd.DataFrame(self.X, columns=self.feature_names)
+            target = pd.Series(self.y, name="class")
+            frame = pd.concat([data, target], axis=1)
+        return Bunch(
+            data=data,
+            target=target,
+            feature_names=list(self.feature_names),
+            target_names=np.unique(self.y),
+            frame=frame,
+            DESCR=describe(self),
+            name=self.name,
+        )
+
+
+def describe(dataset):
+    """The ``DESCR`` text: source, size, classes, nominal attributes, missing values."""
+    counts = ", ".join(f"{label} {n}" for label, n in dataset.class_counts.items())
+    nominal = ", ".join(dataset.nominal_features) or "none"
+    lines = [
+        f"{dataset.name} (source: {dataset.source})",
+        "",
+        f"{dataset.n_samples} rows, {dataset.n_features} features, {dataset.n_classes} classes.",
+        f"Class counts: {counts}; imbalance ratio {dataset.imbalance_ratio:.2f}.",
+        f"Nominal attributes (encoded, see feature_names): {nominal}.",
+    ]
+    missing = np.isnan(dataset.X).sum(axis=0)
+    if not missing.any():
+        lines.append("Missing values: none.")
+        return "\n".join(lines)
+    where = ", ".join(
+        f"{name} ({int(n)})" for name, n in zip(dataset.feature_names, missing, strict=True) if n
+    )
+    lines.append(f"Missing values: {dataset.n_missing} cells, NaN in X, in columns {where}.")
+    advice = (
+        "KNNOR and most estimators refuse NaN: impute inside the pipeline, before the "
+        "sampler, so that the imputer is fitted on the training folds only, e.g. "
+        "imblearn.pipeline.make_pipeline(SimpleImputer(), KNNOR(), model) "
+        "(from sklearn.impute import SimpleImputer)."
+    )
+    return "\n".join([*lines, textwrap.fill(advice, 88)])
 
 
 class Column(NamedTuple):
@@ -150,7 +218,8 @@ def build_dataset(name, columns, y, *, nominal, source):
             block[...] = column.values[:, None] == np.arange(width)
             block[column.values < 0] = np.nan
             start += width
-    return Dataset(name, X, y, names, source, int(np.isnan(X).sum()))
+    nominal_features = tuple(column.name for column in columns if column.categories is not None)
+    return Dataset(name, X, y, names, source, int(np.isnan(X).sum()), nominal_features)
 
 
 def infer_column(name, tokens, missing):

@@ -55,8 +55,8 @@ def list_datasets(source="quick", nominal="onehot"):
     return [dataset.summary() for dataset in iter_datasets(source, nominal)]
 
 
-def load_dataset(name, source="quick", nominal="onehot"):
-    """Load one dataset by name.
+def load_dataset(name, source="quick", nominal="onehot", *, return_X_y=False, as_frame=False):
+    """Load one dataset by name, as scikit-learn's loaders do.
 
     Parameters
     ----------
@@ -67,10 +67,20 @@ def load_dataset(name, source="quick", nominal="onehot"):
         See :data:`SOURCES`; a folder is accepted too.
     nominal : {"onehot", "ordinal"}, default="onehot"
         Encoding of nominal attributes.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of the Bunch.
+    as_frame : bool, default=False
+        ``data`` as a pandas DataFrame and ``target`` as a Series (needs pandas).
 
     Returns
     -------
-    Dataset
+    data : Bunch
+        ``data`` (float64, NaN where a value is missing), ``target`` (the class
+        labels), ``feature_names``, ``target_names``, ``frame`` (with
+        ``as_frame``), ``DESCR`` (source, size, classes, nominal attributes,
+        missing values and what to do about them) and ``name``.
+    (data, target) : tuple
+        With ``return_X_y=True``.
 
     Raises
     ------
@@ -80,6 +90,39 @@ def load_dataset(name, source="quick", nominal="onehot"):
         When a package source is not installed, saying how to install it.
     ConnectionError
         When a download fails.
+
+    Examples
+    --------
+    >>> from knnor.datasets import load_dataset
+    >>> X, y = load_dataset("glass1", return_X_y=True)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((214, 9), ['negative', 'positive'])
+    >>> print(load_dataset("cleveland-0_vs_4").DESCR)  # doctest: +ELLIPSIS
+    cleveland-0_vs_4 (source: quick)
+    <BLANKLINE>
+    177 rows, 13 features, 2 classes.
+    ...
+    Missing values: 4 cells, NaN in X, in columns ca (3), thal (1).
+    KNNOR and most estimators refuse NaN: impute inside the pipeline, ...
+    """
+    bunch = get_dataset(name, source, nominal).to_bunch(as_frame=as_frame)
+    return (bunch.data, bunch.target) if return_X_y else bunch
+
+
+def get_dataset(name, source="quick", nominal="onehot"):
+    """One dataset by name as a :class:`Dataset`, the record the benchmark runs on.
+
+    :func:`load_dataset` returns the same data as a scikit-learn Bunch; the
+    parameters are its first three.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    ValueError, ModuleNotFoundError, ConnectionError
+        As :func:`load_dataset`.
     """
     check_nominal(nominal)
     kind, _ = _split(source)
