@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
+from numpy.typing import ArrayLike
 from scipy import sparse
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
@@ -21,6 +22,14 @@ from knnor._adapter import (
     substitute_engine_docs,
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
+from knnor._typing import (
+    Auto,
+    FilterRule,
+    MatrixLike,
+    RandomStateLike,
+    Resampled,
+    SamplingStrategy,
+)
 from knnor.exceptions import KNNORWarning
 
 PAPER_PARAMS = {
@@ -163,16 +172,16 @@ class KNNOR(BaseOverSampler):
     def __init__(
         self,
         *,
-        sampling_strategy="auto",
-        n_neighbors=3,
-        max_dist_point=0.5,
-        proportion_minority=1.0,
-        reliability_filter=True,
-        filter_rule="unanimous",
-        filter_neighbors="auto",
-        random_state=None,
-        n_jobs=None,
-    ):
+        sampling_strategy: SamplingStrategy = "auto",
+        n_neighbors: int | Auto = 3,
+        max_dist_point: float | Auto = 0.5,
+        proportion_minority: float | Auto = 1.0,
+        reliability_filter: bool = True,
+        filter_rule: FilterRule = "unanimous",
+        filter_neighbors: int | Auto = "auto",
+        random_state: RandomStateLike = None,
+        n_jobs: int | None = None,
+    ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.n_neighbors = n_neighbors
         self.max_dist_point = max_dist_point
@@ -183,7 +192,7 @@ class KNNOR(BaseOverSampler):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit_resample(self, X, y):
+    def fit_resample(self, X: MatrixLike, y: ArrayLike) -> Resampled:
         """Resample the dataset.
 
         Parameters

@@ -2,10 +2,12 @@
 
 import numbers
 import warnings
+from typing import Any
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
@@ -19,6 +21,7 @@ from knnor._adapter import (
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
 from knnor._image_input import check_encoder, check_images, check_labels
+from knnor._typing import Auto, FilterRule, RandomStateLike, SamplingStrategy
 from knnor.exceptions import KNNORWarning
 
 #: Engine calls at most, the first included, to replace decoded duplicates.
@@ -143,18 +146,18 @@ class KNNORImage(BaseOverSampler):
 
     def __init__(
         self,
-        encoder=None,
+        encoder: Any = None,
         *,
-        sampling_strategy="auto",
-        n_neighbors=3,
-        max_dist_point=0.5,
-        proportion_minority=1.0,
-        reliability_filter=True,
-        filter_rule="unanimous",
-        filter_neighbors="auto",
-        random_state=None,
-        n_jobs=None,
-    ):
+        sampling_strategy: SamplingStrategy = "auto",
+        n_neighbors: int | Auto = 3,
+        max_dist_point: float | Auto = 0.5,
+        proportion_minority: float | Auto = 1.0,
+        reliability_filter: bool = True,
+        filter_rule: FilterRule = "unanimous",
+        filter_neighbors: int | Auto = "auto",
+        random_state: RandomStateLike = None,
+        n_jobs: int | None = None,
+    ) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.encoder = encoder
         self.n_neighbors = n_neighbors
@@ -166,7 +169,7 @@ class KNNORImage(BaseOverSampler):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit_resample(self, X, y):
+    def fit_resample(self, X: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Resample the images.
 
         Parameters
@@ -234,7 +237,7 @@ class KNNORImage(BaseOverSampler):
         y_res = np.concatenate([y, classes[groups].astype(y.dtype, copy=False)])
         return X_res, y_res
 
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "KNNORImage":
         """Check the images, labels and parameters and set ``sampling_strategy_``.
 
         Use :meth:`fit_resample` to get the images; this only validates.
@@ -357,13 +360,13 @@ class FlattenImages(TransformerMixin, BaseEstimator):
     (5, 192)
     """
 
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike, y: Any = None) -> "FlattenImages":
         """Record the image shape."""
         self.image_shape_ = check_images(X).shape[1:]
         self.n_features_in_ = int(np.prod(self.image_shape_))
         return self
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """Flatten each image."""
         check_is_fitted(self)
         images = check_images(X)
@@ -374,7 +377,7 @@ class FlattenImages(TransformerMixin, BaseEstimator):
             )
         return images.reshape(images.shape[0], -1)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
         """Rows back to images."""
         check_is_fitted(self)
         return np.asarray(X).reshape((-1,) + tuple(self.image_shape_))

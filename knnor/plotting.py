@@ -1,18 +1,25 @@
 """Figures to eyeball what a sampler made (needs matplotlib: ``pip install knnor[plot]``)."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def plot_real_vs_synthetic(
-    X_resampled,
-    y_resampled,
-    n_original,
+    X_resampled: ArrayLike,
+    y_resampled: ArrayLike,
+    n_original: int,
     *,
-    n_images=6,
-    classes=None,
-    cmap="gray",
-    random_state=0,
-):
+    n_images: int = 6,
+    classes: Sequence | None = None,
+    cmap: str = "gray",
+    random_state: int | None = 0,
+) -> "Figure":
     """A grid of real and synthetic images, one row per class.
 
     Each row shows ``n_images`` real images of a class, then ``n_images``

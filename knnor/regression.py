@@ -2,9 +2,11 @@
 
 import numbers
 import warnings
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from imblearn.utils._validation import ArraysTransformer
+from numpy.typing import ArrayLike
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
@@ -21,6 +23,7 @@ from knnor._adapter import (
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
 from knnor._relevance import box_plot_control_points, find_bumps, relevance_function
+from knnor._typing import Auto, FilterRule, MatrixLike, RandomStateLike, Resampled
 from knnor.exceptions import KNNORWarning
 
 
@@ -193,19 +196,19 @@ default="auto"
     def __init__(
         self,
         *,
-        sampling_strategy="balance",
-        relevance="auto",
-        rare_threshold=0.8,
-        target_tolerance=1.0,
-        n_neighbors=3,
-        max_dist_point=0.5,
-        proportion_minority=1.0,
-        reliability_filter=True,
-        filter_rule="unanimous",
-        filter_neighbors="auto",
-        random_state=None,
-        n_jobs=None,
-    ):
+        sampling_strategy: str | float | Mapping[int, int] = "balance",
+        relevance: Auto | ArrayLike | Callable[[np.ndarray], ArrayLike] = "auto",
+        rare_threshold: float = 0.8,
+        target_tolerance: float | None = 1.0,
+        n_neighbors: int | Auto = 3,
+        max_dist_point: float | Auto = 0.5,
+        proportion_minority: float | Auto = 1.0,
+        reliability_filter: bool = True,
+        filter_rule: FilterRule = "unanimous",
+        filter_neighbors: int | Auto = "auto",
+        random_state: RandomStateLike = None,
+        n_jobs: int | None = None,
+    ) -> None:
         self.sampling_strategy = sampling_strategy
         self.relevance = relevance
         self.rare_threshold = rare_threshold
@@ -219,12 +222,12 @@ default="auto"
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit(self, X, y):
+    def fit(self, X: MatrixLike, y: ArrayLike) -> "KNNORReg":
         """Check the input and fit the relevance; returns ``self``."""
         self.fit_resample(X, y)
         return self
 
-    def fit_resample(self, X, y):
+    def fit_resample(self, X: MatrixLike, y: ArrayLike) -> Resampled:
         """Resample the dataset.
 
         Parameters

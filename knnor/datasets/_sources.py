@@ -4,13 +4,16 @@ import difflib
 import importlib.util
 import os
 from collections import Counter
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils import Bunch
 
-from knnor.datasets._dataset import Column, build_dataset, check_nominal
+from knnor.datasets._dataset import Column, Dataset, Nominal, build_dataset, check_nominal
 from knnor.datasets._keel import decode, parse_keel
 
 #: The accepted ``source`` values, with what each gives. A path to a folder is
@@ -32,7 +35,7 @@ _PACKAGES = {
 _REMOTE = ("imblearn", "openml")
 
 
-def list_datasets(source="quick", nominal="onehot"):
+def list_datasets(source: str | os.PathLike = "quick", nominal: Nominal = "onehot") -> list[dict]:
     """Describe every dataset of a source.
 
     Each file is read, so that the counts are those :func:`load_dataset` gives.
@@ -55,7 +58,14 @@ def list_datasets(source="quick", nominal="onehot"):
     return [dataset.summary() for dataset in iter_datasets(source, nominal)]
 
 
-def load_dataset(name, source="quick", nominal="onehot", *, return_X_y=False, as_frame=False):
+def load_dataset(
+    name: str,
+    source: str | os.PathLike = "quick",
+    nominal: Nominal = "onehot",
+    *,
+    return_X_y: bool = False,
+    as_frame: bool = False,
+) -> Bunch | tuple[Any, Any]:
     """Load one dataset by name, as scikit-learn's loaders do.
 
     Parameters
@@ -109,7 +119,9 @@ def load_dataset(name, source="quick", nominal="onehot", *, return_X_y=False, as
     return (bunch.data, bunch.target) if return_X_y else bunch
 
 
-def get_dataset(name, source="quick", nominal="onehot"):
+def get_dataset(
+    name: str, source: str | os.PathLike = "quick", nominal: Nominal = "onehot"
+) -> Dataset:
     """One dataset by name as a :class:`Dataset`, the record the benchmark runs on.
 
     :func:`load_dataset` returns the same data as a scikit-learn Bunch; the
@@ -143,7 +155,9 @@ def get_dataset(name, source="quick", nominal="onehot"):
     return readers[name](nominal)
 
 
-def iter_datasets(source="quick", nominal="onehot", binary_only=False):
+def iter_datasets(
+    source: str | os.PathLike = "quick", nominal: Nominal = "onehot", binary_only: bool = False
+) -> Iterator[Dataset]:
     """Yield the datasets of a source one at a time, by name.
 
     One at a time so a benchmark over a large source holds one dataset in memory.

@@ -1,18 +1,32 @@
 """Reader for CSV and parquet tables with a user-named target column."""
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
 
-from knnor.datasets._dataset import Column, build_dataset, check_nominal, infer_column
+from knnor.datasets._dataset import (
+    Column,
+    Dataset,
+    Nominal,
+    build_dataset,
+    check_nominal,
+    infer_column,
+)
 from knnor.datasets._keel import decode
 
 #: Cells read as missing in a CSV file (pandas' usual markers plus KEEL's).
 CSV_MISSING = frozenset({"", "?", "<null>", "NA", "N/A", "NaN", "nan", "null", "None"})
 
 
-def read_table(path, target, nominal="onehot", *, name=None):
+def read_table(
+    path: str | os.PathLike,
+    target: str,
+    nominal: Nominal = "onehot",
+    *,
+    name: str | None = None,
+) -> Dataset:
     """Read a ``.csv`` (first row: column names) or ``.parquet`` file.
 
     A text column is numeric when every present value parses as a number, and
