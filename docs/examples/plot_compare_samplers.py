@@ -15,9 +15,9 @@ import matplotlib.pyplot as plt
 
 from knnor.benchmark import run_benchmark
 from knnor.benchmark.report import average_ranks
-from knnor.datasets import load_dataset
+from knnor.datasets import get_dataset
 
-datasets = [load_dataset(name) for name in ["glass1", "ecoli3", "wisconsin", "yeast-1_vs_7"]]
+datasets = [get_dataset(name) for name in ["glass1", "ecoli3", "wisconsin", "yeast-1_vs_7"]]
 results = run_benchmark(
     datasets,
     samplers=["none", "RandomOverSampler", "SMOTE", "BorderlineSMOTE", "KNNOR"],
@@ -46,7 +46,7 @@ ranks = average_ranks(results, "f1")
 print(ranks.round(2).to_string())
 
 ax = ranks.plot.barh(figsize=(7, 4))
-ax.invert_xaxis()
-ax.set_xlabel("average F1 rank (1 = best)")
+ax.set_xlabel("average F1 rank (lower is better)")
 ax.set_title("F1 ranks on four small KEEL sets")
+ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
 plt.tight_layout()
