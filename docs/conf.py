@@ -65,7 +65,7 @@ sphinx_gallery_conf = {
     "ignore_pattern": r"__init__\.py",
     "download_all_examples": False,
     "remove_config_comments": True,
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "FileNameSortKey",  # plot_<n>_: the order to read them in
     "doc_module": ("knnor",),
     "backreferences_dir": "generated/backreferences",
     "reference_url": {"knnor": None},
@@ -78,7 +78,7 @@ html_title = f"knnor {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "header_links_before_dropdown": 8,
+    "header_links_before_dropdown": 6,
 }
 html_sidebars = {"changelog": [], "citing": []}
 html_static_path = []

@@ -9,6 +9,7 @@ runs on the training part of each split only: the validation rows are never resa
 """
 
 # %%
+import matplotlib.pyplot as plt
 import pandas as pd
 from imblearn.pipeline import Pipeline
 from sklearn.datasets import make_classification
@@ -58,3 +59,20 @@ print(f"validation F1 {search.best_score_:.3f}, test F1 {search.score(X_test, y_
 results = pd.DataFrame(search.cv_results_)
 columns = ["params", "mean_test_score", "std_test_score", "rank_test_score"]
 print(results[columns].sort_values("rank_test_score").to_string(index=False))
+
+# %%
+# The validation F1 of each setting of KNNOR, beside the baseline without it:
+tried = results[results["param_knnor__n_neighbors"].notna()]
+fig, ax = plt.subplots(figsize=(7, 4))
+for (rule, k), group in tried.groupby(["param_knnor__filter_rule", "param_knnor__n_neighbors"]):
+    ax.plot(
+        group["param_knnor__max_dist_point"],
+        group["mean_test_score"],
+        "o-",
+        label=f"{rule}, n_neighbors={k}",
+    )
+baseline = results.loc[results["param_knnor__n_neighbors"].isna(), "mean_test_score"].iloc[0]
+ax.axhline(baseline, ls="--", c="k", label="no over-sampling")
+ax.set_xlabel("max_dist_point")
+ax.set_ylabel("mean validation F1")
+ax.legend(fontsize=8)
