@@ -9,14 +9,18 @@ types. All loops run in :mod:`knnor._kernels`; each group's neighbourhood
 """
 
 import contextlib
+import functools
 import numbers
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 from joblib import effective_n_jobs
+from threadpoolctl import ThreadpoolController
 
+from knnor._compile_notice import compile_notice
 from knnor._kernels.blas import power_of_two_scale
+from knnor._kernels.entries import OVERSAMPLE_ENTRIES
 from knnor._kernels.filter import sorted_row_hashes
 from knnor._kernels.grid import EXACT, FLOAT16, FLOAT32, INTEGER
 from knnor._kernels.layout import Budget, Earlier, Seeding, Targets
@@ -29,7 +33,6 @@ from knnor._kernels.oversample import (
     STAT_REJECTED_NEIGHBOURS,
     STAT_REJECTED_TARGET,
     n_seeds_for,
-    oversample_class,
     relaxed_params,
 )
 from knnor._neighbourhood import (
@@ -37,6 +40,7 @@ from knnor._neighbourhood import (
     auto_max_dist_point,
     auto_n_neighbors,
     auto_proportion,
+    filter_path,
     filter_sides,
 )
 
@@ -67,14 +71,27 @@ def output_grid(dtypes):
     return np.array(codes, dtype=np.int8) if any(codes) else None
 
 
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's view of the BLAS libraries loaded (found once: slow)."""
+    return ThreadpoolController()
+
+
 @contextlib.contextmanager
-def numba_threads(n_jobs):
-    """Run numba's parallel loops on ``n_jobs`` threads (joblib's convention)."""
+def thread_limits(n_jobs):
+    """Run numba's parallel loops on ``n_jobs`` threads (joblib's convention)
+    and BLAS on one.
+
+    The kernels call BLAS from inside their parallel loops, one product per
+    thread; a multi-threaded BLAS there (or its idle threads spinning between
+    calls) would fight numba's threads for the same cores.
+    """
     wanted = min(max(1, effective_n_jobs(n_jobs)), numba.config.NUMBA_NUM_THREADS)
     previous = numba.get_num_threads()
     numba.set_num_threads(wanted)
     try:
-        yield
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            yield
     finally:
         numba.set_num_threads(previous)
 
@@ -213,7 +230,11 @@ def oversample_one_group(
         filter_neighbors,
         k0,
     )
-    synthetic, provenance, weights, values, stats_vector = oversample_class(
+    entry = OVERSAMPLE_ENTRIES[
+        filter_path(reliability_filter, rule, class_index),
+        bool(reliability_filter and targets is not None and tolerance < np.inf),
+    ]
+    synthetic, provenance, weights, values, stats_vector = entry(
         class_side,
         other_side,
         blas_sides,
@@ -296,7 +317,7 @@ def oversample(
     scale = power_of_two_scale(data)
     results = {}
     earlier = np.empty((0, data.shape[1]))  # no group may return another's rows
-    with numba_threads(n_jobs):
+    with thread_limits(n_jobs), compile_notice():
         for group, wanted in n_wanted.items():
             results[group] = oversample_one_group(
                 data,

@@ -12,6 +12,7 @@ import numpy as np
 from knnor._kernels import geometry
 from knnor._kernels.blas import blas_knn, blas_rows
 from knnor._kernels.filter import sorted_row_hashes
+from knnor._kernels.judge import BLAS, TREE, UNFILTERED, VOTE
 from knnor._kernels.layout import BlasRows, ClassSide, OtherSide, VoteRule
 from knnor._kernels.neighbours import (
     LEAF_SIZE,
@@ -198,3 +199,14 @@ def filter_sides(
     if reliability_filter:
         rule = VoteRule(*vote_rule(filter_rule, filter_neighbors, k0, n_class))
     return class_side, other_side, blas_sides, rule
+
+
+def filter_path(reliability_filter, rule, class_index):
+    """Which filter kernels judge a group's candidates (a
+    :mod:`knnor._kernels.judge` code): none, the vote, the BLAS scan
+    (data searched by scanning) or the kd-tree filter."""
+    if not reliability_filter:
+        return UNFILTERED
+    if rule.n_votes > 0:
+        return VOTE
+    return TREE if class_index.use_tree else BLAS

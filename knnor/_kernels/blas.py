@@ -32,11 +32,11 @@ CHUNK = 256  # candidates per product
 BLOCK = 4096  # rows per product
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def sq_norms(data):
     """Squared norm of every row."""
     out = np.empty(data.shape[0])
-    for i in prange(data.shape[0]):
+    for i in range(data.shape[0]):
         out[i] = np.dot(data[i], data[i])
     return out
 
@@ -103,6 +103,73 @@ def _push_new(best_dist, best_idx, dist, idx):
     _push(best_dist, best_idx, dist, idx)
 
 
+@njit(cache=True)
+def _settle_chunk(
+    queries, seeds, neighbours, n_steps, n_check, class_blas, class_rows, other_blas, other_rows
+):
+    """Verdicts of one chunk of candidates (rows ``queries``), on one thread."""
+    class_data, class32, class_sq, class_scale = class_blas
+    other_data, other32, other_sq, other_scale = other_blas
+    n, n_features = queries.shape
+    best_dist = np.empty((n, n_check))
+    best_idx = np.empty((n, n_check), dtype=np.int64)
+    for i in range(n):
+        _reset(best_dist[i], best_idx[i])
+        seed = seeds[i]
+        _push_new(best_dist[i], best_idx[i], sq_dist(class_data[seed], queries[i]), seed)
+        for step in range(n_steps):
+            j = neighbours[seed, step]
+            _push_new(best_dist[i], best_idx[i], sq_dist(class_data[j], queries[i]), j)
+
+    # Class side: the n_check nearest class rows, exactly.
+    q32, q_sq, within = _scaled_queries(queries, class_scale)
+    to_scaled = class_scale * class_scale
+    class_max = class_sq.max()
+    for start in range(0, class_data.shape[0], BLOCK):
+        stop = min(start + BLOCK, class_data.shape[0])
+        products = _products(q32, class32, start, stop)
+        for i in range(n):
+            slack = _slack(n_features, q_sq[i], class_max) if within else np.inf
+            for j in range(stop - start):
+                approx = q_sq[i] + class_sq[start + j] - 2.0 * np.float64(products[i, j])
+                if not approx > best_dist[i, n_check - 1] * to_scaled + slack:
+                    row = start + j
+                    _push_new(best_dist[i], best_idx[i], sq_dist(class_data[row], queries[i]), row)
+
+    # Other side: does any row come before the n_check-th class row?
+    q32, q_sq, within = _scaled_queries(queries, other_scale)
+    to_scaled = other_scale * other_scale
+    other_max = other_sq.max()
+    verdicts = np.empty(n, dtype=np.int64)
+    hit = np.zeros(n, dtype=np.bool_)
+    zero = np.zeros(n, dtype=np.bool_)
+    for start in range(0, other_data.shape[0], BLOCK):
+        stop = min(start + BLOCK, other_data.shape[0])
+        products = _products(q32, other32, start, stop)
+        for i in range(n):
+            bound = best_dist[i, n_check - 1]
+            bound_id = class_rows[best_idx[i, n_check - 1]]
+            threshold = bound * to_scaled + (
+                _slack(n_features, q_sq[i], other_max) if within else np.inf
+            )
+            for j in range(stop - start):
+                approx = q_sq[i] + other_sq[start + j] - 2.0 * np.float64(products[i, j])
+                if not approx > threshold:
+                    dist = sq_dist(other_data[start + j], queries[i])
+                    if _precedes(dist, other_rows[start + j], bound, bound_id):
+                        hit[i] = True
+                        if dist == 0.0:
+                            zero[i] = True
+    for i in range(n):
+        if best_dist[i, 0] == 0.0 or zero[i]:
+            verdicts[i] = DUPLICATE
+        elif hit[i]:
+            verdicts[i] = WRONG_NEIGHBOURS
+        else:
+            verdicts[i] = RELIABLE
+    return verdicts
+
+
 @njit(cache=True, parallel=True)
 def blas_verdicts(
     candidates,
@@ -121,75 +188,65 @@ def blas_verdicts(
     ``class_blas`` and ``other_blas`` are :func:`blas_rows` of each side. The
     class side starts from the walk's anchors (seed and walked rows, whose
     exact distances bound the answer), so only rows that may beat them are
-    re-measured.
+    re-measured. Each thread takes ``CHUNK`` candidates at a time and runs
+    their products on its own (BLAS must then be single-threaded: the engine
+    limits it); dynamic scheduling keeps a thread slowed by another process
+    from holding up the rest.
     """
+    pending = np.flatnonzero(verdicts == PENDING)
+    n_chunks = (pending.shape[0] + CHUNK - 1) // CHUNK
     class_data, class32, class_sq, class_scale = class_blas
     other_data, other32, other_sq, other_scale = other_blas
-    n_features = candidates.shape[1]
-    pending = np.flatnonzero(verdicts == PENDING)
-    class_max = class_sq.max()
-    other_max = other_sq.max()
-    for chunk_start in range(0, pending.shape[0], CHUNK):
-        rows = pending[chunk_start : chunk_start + CHUNK]
-        n = rows.shape[0]
-        queries = np.empty((n, n_features))
-        for i in range(n):
+    for c in prange(n_chunks):
+        rows = pending[c * CHUNK : (c + 1) * CHUNK]
+        queries = np.empty((rows.shape[0], candidates.shape[1]))
+        chunk_seeds = np.empty(rows.shape[0], dtype=np.int64)
+        for i in range(rows.shape[0]):
             queries[i] = candidates[rows[i]]
-        best_dist = np.empty((n, n_check))
-        best_idx = np.empty((n, n_check), dtype=np.int64)
-        for i in prange(n):
-            _reset(best_dist[i], best_idx[i])
-            seed = seeds[rows[i]]
-            _push_new(best_dist[i], best_idx[i], sq_dist(class_data[seed], queries[i]), seed)
-            for step in range(n_steps):
-                j = neighbours[seed, step]
-                _push_new(best_dist[i], best_idx[i], sq_dist(class_data[j], queries[i]), j)
+            chunk_seeds[i] = seeds[rows[i]]
+        chunk_verdicts = _settle_chunk(
+            queries,
+            chunk_seeds,
+            neighbours,
+            n_steps,
+            n_check,
+            BlasRows(class_data, class32, class_sq, class_scale),
+            class_rows,
+            BlasRows(other_data, other32, other_sq, other_scale),
+            other_rows,
+        )
+        for i in range(rows.shape[0]):
+            verdicts[rows[i]] = chunk_verdicts[i]
 
-        # Class side: the n_check nearest class rows, exactly.
-        q32, q_sq, within = _scaled_queries(queries, class_scale)
-        to_scaled = class_scale * class_scale
-        for start in range(0, class_data.shape[0], BLOCK):
-            stop = min(start + BLOCK, class_data.shape[0])
-            products = _products(q32, class32, start, stop)
-            for i in prange(n):
-                slack = _slack(n_features, q_sq[i], class_max) if within else np.inf
-                for j in range(stop - start):
-                    approx = q_sq[i] + class_sq[start + j] - 2.0 * np.float64(products[i, j])
-                    if not approx > best_dist[i, n_check - 1] * to_scaled + slack:
-                        row = start + j
-                        _push_new(
-                            best_dist[i], best_idx[i], sq_dist(class_data[row], queries[i]), row
-                        )
 
-        # Other side: does any row come before the n_check-th class row?
-        q32, q_sq, within = _scaled_queries(queries, other_scale)
-        to_scaled = other_scale * other_scale
-        hit = np.zeros(n, dtype=np.bool_)
-        zero = np.zeros(n, dtype=np.bool_)
-        for start in range(0, other_data.shape[0], BLOCK):
-            stop = min(start + BLOCK, other_data.shape[0])
-            products = _products(q32, other32, start, stop)
-            for i in prange(n):
-                bound = best_dist[i, n_check - 1]
-                bound_id = class_rows[best_idx[i, n_check - 1]]
-                slack = _slack(n_features, q_sq[i], other_max) if within else np.inf
-                threshold = bound * to_scaled + slack
-                for j in range(stop - start):
-                    approx = q_sq[i] + other_sq[start + j] - 2.0 * np.float64(products[i, j])
-                    if not approx > threshold:
-                        dist = sq_dist(other_data[start + j], queries[i])
-                        if _precedes(dist, other_rows[start + j], bound, bound_id):
-                            hit[i] = True
-                            if dist == 0.0:
-                                zero[i] = True
-
-        for i in range(n):
-            if best_dist[i, 0] == 0.0 or zero[i]:
-                verdicts[rows[i]] = DUPLICATE
-            elif hit[i]:
-                verdicts[rows[i]] = WRONG_NEIGHBOURS
-            else:
-                verdicts[rows[i]] = RELIABLE
+@njit(cache=True)
+def _knn_chunk(blas, chunk, k, first, exclude_self, dist, idx):
+    """k nearest rows of ``blas`` for the queries ``chunk`` (query numbers
+    from ``first``), into ``dist``/``idx``; on one thread."""
+    data, data32, data_sq, scale = blas
+    data_max = data_sq.max()
+    to_scaled = scale * scale
+    q32, q_sq, within = _scaled_queries(chunk, scale)
+    for i in range(chunk.shape[0]):
+        _reset(dist[i], idx[i])
+    for start in range(0, data.shape[0], BLOCK):
+        stop = min(start + BLOCK, data.shape[0])
+        products = _products(q32, data32, start, stop)
+        approx = np.empty(stop - start)
+        for i in range(chunk.shape[0]):
+            exclude = first + i if exclude_self else -1
+            slack = _slack(data.shape[1], q_sq[i], data_max) if within else np.inf
+            for j in range(stop - start):
+                approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
+            threshold = dist[i, k - 1] * to_scaled + slack
+            if dist[i, k - 1] == np.inf:
+                # No k rows yet: the block's own k-th smallest bounds the
+                # re-checks (one more when the query itself may be there).
+                rank = min(k + 1 if exclude_self else k, stop - start) - 1
+                threshold = _kth_smallest(approx, rank) + 2.0 * slack
+            for j in range(stop - start):
+                if not approx[j] > threshold and start + j != exclude:
+                    _push(dist[i], idx[i], sq_dist(data[start + j], chunk[i]), start + j)
 
 
 @njit(cache=True, parallel=True)
@@ -200,37 +257,23 @@ def blas_knn(blas, queries, k, exclude_self):
     output as :func:`knnor._kernels.neighbours.tree_knn`. In each block of
     rows a query re-measures exactly only the rows whose approximate distance
     may beat its current k-th neighbour, or, until it has k, the block's own
-    k-th smallest approximate distance (plus the slack).
+    k-th smallest approximate distance (plus the slack). Threads take
+    ``CHUNK`` queries at a time, as in :func:`blas_verdicts`.
     """
     data, data32, data_sq, scale = blas
     n_queries = queries.shape[0]
     dist = np.empty((n_queries, k))
     idx = np.empty((n_queries, k), dtype=np.int64)
-    data_max = data_sq.max()
-    to_scaled = scale * scale
-    for chunk_start in range(0, n_queries, CHUNK):
-        chunk_stop = min(chunk_start + CHUNK, n_queries)
-        chunk = np.ascontiguousarray(queries[chunk_start:chunk_stop])
-        q32, q_sq, within = _scaled_queries(chunk, scale)
-        for i in range(chunk_stop - chunk_start):
-            _reset(dist[chunk_start + i], idx[chunk_start + i])
-        for start in range(0, data.shape[0], BLOCK):
-            stop = min(start + BLOCK, data.shape[0])
-            products = _products(q32, data32, start, stop)
-            for i in prange(chunk_stop - chunk_start):
-                q = chunk_start + i
-                exclude = q if exclude_self else -1
-                slack = _slack(data.shape[1], q_sq[i], data_max) if within else np.inf
-                approx = np.empty(stop - start)
-                for j in range(stop - start):
-                    approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
-                threshold = dist[q, k - 1] * to_scaled + slack
-                if dist[q, k - 1] == np.inf:
-                    # No k rows yet: the block's own k-th smallest bounds the
-                    # re-checks (one more when the query itself may be there).
-                    rank = min(k + 1 if exclude_self else k, stop - start) - 1
-                    threshold = _kth_smallest(approx, rank) + 2.0 * slack
-                for j in range(stop - start):
-                    if not approx[j] > threshold and start + j != exclude:
-                        _push(dist[q], idx[q], sq_dist(data[start + j], chunk[i]), start + j)
+    for c in prange((n_queries + CHUNK - 1) // CHUNK):
+        first = c * CHUNK
+        stop = min(first + CHUNK, n_queries)
+        _knn_chunk(
+            BlasRows(data, data32, data_sq, scale),
+            np.ascontiguousarray(queries[first:stop]),
+            k,
+            first,
+            exclude_self,
+            dist[first:stop],
+            idx[first:stop],
+        )
     return dist, idx

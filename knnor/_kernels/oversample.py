@@ -10,26 +10,20 @@ of the batch size and of the number of threads.
 """
 
 import numpy as np
-from numba import njit, prange, types
+from numba import literally, njit, types
 from numba.typed import Dict
 
-from knnor._kernels.blas import blas_verdicts
 from knnor._kernels.filter import (
     DUPLICATE,
     RELIABLE,
     WRONG_NEIGHBOURS,
     WRONG_TARGET,
-    certificate_verdict,
     equals_a_row,
-    filter_verdict,
     register_if_new,
 )
-from knnor._kernels.grid import snap_to_grid
-from knnor._kernels.layout import Batch, ClassSide, KDTree, OtherSide
+from knnor._kernels.judge import judge_batch
+from knnor._kernels.layout import Batch
 from knnor._kernels.neighbours import tree_stack
-from knnor._kernels.target import carried_value, values_agree, walk_weights
-from knnor._kernels.vote import vote_verdict
-from knnor._kernels.walk import walk
 
 PATIENCE = 10  # consecutive rejections before one relaxation step
 FIRST_BATCH = 4096  # level-0 batch cap after a state change; doubles per whole batch used
@@ -85,140 +79,42 @@ def n_seeds_for(proportion, n_class):
     return max(1, min(n_class, int(proportion * n_class + 0.5)))
 
 
-@njit(cache=True, parallel=True)
-def _walk_and_filter(
-    class_side,
-    other_side,
-    blas_sides,
-    vote_rule,
-    grid,
-    targets,
-    seeds,
-    alphas,
-    n_steps,
-    n_check,
-    reliability_filter,
-    tree_position,
-    stack_size,
-    batch,
-):
-    """Walk every seed of the batch and give each candidate its filter verdict.
-
-    ``vote_rule``: with ``n_votes > 0`` a candidate needs ``quorum`` class
-    rows among its ``n_votes`` nearest rows
-    (:func:`knnor._kernels.vote.vote_verdict`); with ``(0, 0)`` the paper's
-    unanimous filter over ``n_check`` rows decides. Each candidate is rounded
-    to its output ``grid`` (:mod:`knnor._kernels.grid`) before it is judged.
-    With ``targets`` given, a reliable candidate's carried value must also
-    agree with those of its nearest class rows (as many as the rule requires
-    to be of the class; :func:`knnor._kernels.target.values_agree`).
-
-    Seeds are processed in class-tree order (``tree_position``) so that
-    consecutive searches read the same leaves; each verdict depends on its
-    candidate alone, so the order changes nothing but speed.
-
-    With ``blas_sides`` non-empty (high-dimensional data), candidates the
-    certificate leaves open are settled together by
-    :func:`knnor._kernels.blas.blas_verdicts` instead of one scan each.
-    Results go to ``batch`` (a :class:`knnor._kernels.layout.Batch`).
-    """
-    n_votes, quorum = vote_rule
-    use_vote = n_votes > 0
-    use_blas = blas_sides[0].rows.shape[0] > 0 and not use_vote
-    carry = targets.values.shape[0] > 0
-    n_agree = quorum if use_vote else n_check
-    # numba's parallel loops take flat arrays, not nested tuples: unpack the
-    # filter's inputs here and rebuild them inside the loop.
-    class_data, class_tree, class_rows, neighbours, class_reach, hash_keys, hash_positions = (
-        class_side
-    )
-    c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
-    other_tree, other_rows, other_lists, other_reach = other_side
-    o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
-    values, tolerance = targets
-    candidates, weights, carried, verdicts = batch
-    visit_order = np.argsort(tree_position[seeds])
-    for i in prange(seeds.shape[0]):
-        b = visit_order[i]
-        walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
-        snap_to_grid(candidates[b], grid)
-        anchors = np.empty(n_steps + 1, dtype=np.int64)
-        anchors[0] = seeds[b]
-        anchors[1:] = neighbours[seeds[b], :n_steps]
-        walk_weights(alphas[b], n_steps, weights[b])
-        if carry:
-            carried[b] = carried_value(values, anchors, weights[b])
-        if not reliability_filter:
-            verdicts[b] = RELIABLE
-            continue
-        c_tree = KDTree(c_points, c_order, c_start, c_end, c_lower, c_upper)
-        o_tree = KDTree(o_points, o_order, o_start, o_end, o_lower, o_upper)
-        stack = (np.empty(stack_size, dtype=np.int64), np.empty(stack_size))
-        if use_vote:
-            verdicts[b] = vote_verdict(
-                candidates[b], n_votes, quorum, c_tree, class_rows, o_tree, other_rows, stack
-            )
-            continue
-        class_side_b = ClassSide(
-            class_data, c_tree, class_rows, neighbours, class_reach, hash_keys, hash_positions
-        )
-        other_side_b = OtherSide(o_tree, other_rows, other_lists, other_reach)
-        anchor_scratch = (
-            np.empty(n_steps + 1),
-            np.empty(n_steps + 1),
-            np.empty(n_check, dtype=np.int64),
-        )
-        if use_blas:
-            verdicts[b] = certificate_verdict(
-                candidates[b], anchors, n_check, class_side_b, other_side_b, anchor_scratch
-            )[0]
-            continue
-        scratch = anchor_scratch + (np.empty(n_check), np.empty(n_check, dtype=np.int64), stack)
-        verdicts[b] = filter_verdict(
-            candidates[b], anchors, n_check, class_side_b, other_side_b, scratch
-        )
-    n_batch = seeds.shape[0]
-    if use_blas and reliability_filter:
-        # A single-leaf tree keeps its rows in their original order.
-        blas_verdicts(
-            candidates,
-            seeds,
-            neighbours,
-            n_steps,
-            n_check,
-            verdicts[:n_batch],
-            blas_sides[0],
-            class_rows,
-            blas_sides[1],
-            other_rows,
-        )
-    if carry and reliability_filter and tolerance < np.inf:
-        for i in prange(n_batch):
-            b = visit_order[i]
-            if verdicts[b] != RELIABLE:
-                continue
-            c_tree = KDTree(c_points, c_order, c_start, c_end, c_lower, c_upper)
-            stack = (np.empty(stack_size, dtype=np.int64), np.empty(stack_size))
-            if not values_agree(
-                candidates[b], carried[b], n_agree, c_tree, values, tolerance, stack
-            ):
-                verdicts[b] = WRONG_TARGET
+@njit(cache=True)
+def visit_order(tree_position, seeds):
+    """The batch's candidates in class-tree order of their seeds."""
+    return np.argsort(tree_position[seeds])
 
 
 @njit(cache=True)
 def oversample_class(
-    class_side, other_side, blas_sides, seeding, vote_rule, grid, earlier, targets, budget
+    path,
+    check_targets,
+    class_side,
+    other_side,
+    blas_sides,
+    seeding,
+    vote_rule,
+    grid,
+    earlier,
+    targets,
+    budget,
 ):
     """Generate up to ``budget.n_wanted`` synthetic rows for one group.
+
+    ``path`` (a :mod:`knnor._kernels.judge` code: no filter, kd-tree, BLAS or
+    vote filter) and ``check_targets`` (whether carried values are checked)
+    are compile-time constants: each pair compiles only its own kernels.
 
     ``class_side``/``other_side`` (:class:`knnor._kernels.layout.ClassSide`,
     :class:`~knnor._kernels.layout.OtherSide`) are the group and every other
     row, as the walk and the filter see them; ``blas_sides`` both sides'
     :class:`~knnor._kernels.layout.BlasRows` for the BLAS filter, or two of
     no rows for the tree filter; ``seeding`` the seeds' ranks and order;
-    ``vote_rule``, ``grid`` and ``targets`` as :func:`_walk_and_filter`
-    takes them; ``earlier`` the rows generated for the groups before this
-    one, which a candidate must not equal either; ``budget`` the loop's
+    ``vote_rule`` a :class:`~knnor._kernels.layout.VoteRule`; ``grid`` the
+    output grid codes (:mod:`knnor._kernels.grid`) candidates are rounded to
+    before they are judged; ``targets`` a
+    :class:`~knnor._kernels.layout.Targets`; ``earlier`` the rows generated
+    for the groups before this one, which a candidate must not equal either; ``budget`` the loop's
     settings (:class:`~knnor._kernels.layout.Budget`).
 
     Returns (synthetic rows, provenance, walk weights, carried values,
@@ -299,20 +195,15 @@ def oversample_class(
             alphas[b] = uniforms[b] * max_dist
         n_uniforms = max(n_uniforms, n_batch)
 
-        _walk_and_filter(
-            class_side,
-            other_side,
-            blas_sides,
+        judge_batch(
+            literally(path),
+            literally(check_targets),
+            (class_side, other_side, blas_sides),
             vote_rule,
             grid,
             targets,
-            seeds[:n_batch],
-            alphas[:n_batch],
-            k,
-            n_check,
-            reliability_filter,
-            tree_position,
-            stack_size,
+            (seeds[:n_batch], alphas[:n_batch], k, n_check),
+            (visit_order(tree_position, seeds[:n_batch]), stack_size),
             batch,
         )
 
