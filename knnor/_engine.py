@@ -20,11 +20,11 @@ from threadpoolctl import ThreadpoolController
 
 from knnor._compile_notice import compile_notice
 from knnor._kernels.blas import power_of_two_scale
-from knnor._kernels.entries import OVERSAMPLE_ENTRIES
 from knnor._kernels.filter import sorted_row_hashes
 from knnor._kernels.grid import EXACT, FLOAT16, FLOAT32, INTEGER
 from knnor._kernels.layout import Budget, Earlier, Seeding, Targets
 from knnor._kernels.oversample import (
+    OVERSAMPLERS,
     STAT_ACCEPTED,
     STAT_ATTEMPTS,
     STAT_FINAL_LEVEL,
@@ -230,11 +230,11 @@ def oversample_one_group(
         filter_neighbors,
         k0,
     )
-    entry = OVERSAMPLE_ENTRIES[
+    oversample_class = OVERSAMPLERS[
         filter_path(reliability_filter, rule, class_index),
         bool(reliability_filter and targets is not None and tolerance < np.inf),
     ]
-    synthetic, provenance, weights, values, stats_vector = entry(
+    synthetic, provenance, weights, values, stats_vector = oversample_class(
         class_side,
         other_side,
         blas_sides,

@@ -1,9 +1,10 @@
 """One batch of candidates: walk every seed, then give each candidate its verdict.
 
-One small parallel kernel per job, and one filter path per process use:
-:func:`judge_batch` picks the kernels of its ``path`` (``UNFILTERED``,
-``TREE``, ``BLAS`` or ``VOTE``) at compile time, so a first call compiles the
-walk and its own filter only, not all four.
+One small parallel kernel per job. The generation loop
+(:func:`knnor._kernels.oversample.oversampler`) is compiled for one filter
+path (``UNFILTERED``, ``TREE``, ``BLAS`` or ``VOTE``) and calls only that
+path's kernels, so a first call compiles the walk and its own filter, not all
+four.
 
 Each verdict depends on its candidate alone, so neither the order in which
 candidates are visited (class-tree order, so that consecutive searches read
@@ -11,10 +12,8 @@ the same leaves) nor the threads change any result.
 """
 
 import numpy as np
-from numba import njit, prange, types
-from numba.extending import overload
+from numba import njit, prange
 
-from knnor._kernels.blas import blas_verdicts
 from knnor._kernels.filter import RELIABLE, WRONG_TARGET, certificate_verdict, filter_verdict
 from knnor._kernels.grid import snap_to_grid
 from knnor._kernels.layout import ClassSide, KDTree, OtherSide
@@ -51,7 +50,7 @@ def walk_batch(
     """Walk each seed, round the candidate to its output ``grid``, and write
     its walk weights and (with ``values``) its carried value."""
     carry = values.shape[0] > 0
-    for i in prange(seeds.shape[0]):
+    for i in prange(visit_order.shape[0]):
         b = visit_order[i]
         walk(class_data, seeds[b], neighbours, n_steps, alphas[b], candidates[b])
         snap_to_grid(candidates[b], grid)
@@ -76,7 +75,7 @@ def tree_verdicts(
     c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
     other_tree, other_rows, other_lists, other_reach = other_side
     o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
-    for i in prange(seeds.shape[0]):
+    for i in prange(visit_order.shape[0]):
         b = visit_order[i]
         c_tree = KDTree(c_points, c_order, c_start, c_end, c_lower, c_upper)
         o_tree = KDTree(o_points, o_order, o_start, o_end, o_lower, o_upper)
@@ -112,7 +111,7 @@ def certificate_verdicts(
     c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
     other_tree, other_rows, other_lists, other_reach = other_side
     o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
-    for i in prange(seeds.shape[0]):
+    for i in prange(visit_order.shape[0]):
         b = visit_order[i]
         c_tree = KDTree(c_points, c_order, c_start, c_end, c_lower, c_upper)
         o_tree = KDTree(o_points, o_order, o_start, o_end, o_lower, o_upper)
@@ -146,7 +145,7 @@ def vote_verdicts(
     n_votes, quorum = vote_rule
     c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
     o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
-    for i in prange(candidates.shape[0]):
+    for i in prange(visit_order.shape[0]):
         b = visit_order[i]
         stack = (np.empty(stack_size, dtype=np.int64), np.empty(stack_size))
         verdicts[b] = vote_verdict(
@@ -170,7 +169,7 @@ def target_verdicts(
     rows (:func:`knnor._kernels.target.values_agree`)."""
     values, tolerance = targets
     c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
-    for i in prange(candidates.shape[0]):
+    for i in prange(visit_order.shape[0]):
         b = visit_order[i]
         if verdicts[b] != RELIABLE:
             continue
@@ -178,153 +177,3 @@ def target_verdicts(
         stack = (np.empty(stack_size, dtype=np.int64), np.empty(stack_size))
         if not values_agree(candidates[b], carried[b], n_agree, tree, values, tolerance, stack):
             verdicts[b] = WRONG_TARGET
-
-
-def judge_batch(path, check_targets, sides, vote_rule, grid, targets, walks, scratch, batch):
-    """Walk and judge a batch (compiled only, through :func:`_judge_batch_impl`)."""
-    raise NotImplementedError("judge_batch runs in compiled code only")
-
-
-@overload(judge_batch, prefer_literal=True)
-def _judge_batch_impl(path, check_targets, sides, vote_rule, grid, targets, walks, scratch, batch):
-    """The kernels of one ``path`` (and the target check when ``check_targets``).
-
-    ``sides = (class_side, other_side, blas_sides)``; ``walks = (seeds,
-    alphas, n_steps, n_check)``; ``scratch = (visit_order, stack_size)``;
-    results go to ``batch`` (:class:`knnor._kernels.layout.Batch`).
-    """
-    if not isinstance(path, types.IntegerLiteral) or not isinstance(
-        check_targets, types.BooleanLiteral
-    ):
-        return None
-
-    def impl(path, check_targets, sides, vote_rule, grid, targets, walks, scratch, batch):
-        class_side, other_side, blas_sides = sides
-        seeds, alphas, n_steps, _ = walks
-        n = seeds.shape[0]
-        walk_batch(
-            class_side.data,
-            class_side.neighbours,
-            grid,
-            targets.values,
-            seeds,
-            alphas,
-            n_steps,
-            scratch[0],
-            batch.candidates[:n],
-            batch.weights[:n],
-            batch.values[:n],
-        )
-        _verdicts(path, class_side, other_side, blas_sides, vote_rule, walks, scratch, batch)
-        _target_check(check_targets, class_side, vote_rule, targets, walks, scratch, batch)
-
-    return impl
-
-
-def _target_check(check_targets, class_side, vote_rule, targets, walks, scratch, batch):
-    """The carried values' check when ``check_targets`` (compiled only)."""
-    raise NotImplementedError("_target_check runs in compiled code only")
-
-
-@overload(_target_check, prefer_literal=True)
-def _target_check_impl(check_targets, class_side, vote_rule, targets, walks, scratch, batch):
-    if not isinstance(check_targets, types.BooleanLiteral):
-        return None
-    if not check_targets.literal_value:
-        return lambda check_targets, class_side, vote_rule, targets, walks, scratch, batch: None
-
-    def check(check_targets, class_side, vote_rule, targets, walks, scratch, batch):
-        n, n_check = walks[0].shape[0], walks[3]
-        target_verdicts(
-            class_side.tree,
-            targets,
-            batch.candidates[:n],
-            batch.values[:n],
-            vote_rule.quorum if vote_rule.n_votes > 0 else n_check,
-            scratch[0],
-            scratch[1],
-            batch.verdicts,
-        )
-
-    return check
-
-
-def _verdicts(path, class_side, other_side, blas_sides, vote_rule, walks, scratch, batch):
-    """The filter verdicts of one path (compiled only)."""
-    raise NotImplementedError("_verdicts runs in compiled code only")
-
-
-@overload(_verdicts, prefer_literal=True)
-def _verdicts_impl(path, class_side, other_side, blas_sides, vote_rule, walks, scratch, batch):
-    if not isinstance(path, types.IntegerLiteral):
-        return None
-    path = path.literal_value
-    if path == UNFILTERED:
-
-        def unfiltered(path, class_side, other_side, blas_sides, vote_rule, walks, scratch, batch):
-            batch.verdicts[: walks[0].shape[0]] = RELIABLE
-
-        return unfiltered
-    if path == TREE:
-
-        def tree(path, class_side, other_side, blas_sides, vote_rule, walks, scratch, batch):
-            seeds, _, n_steps, n_check = walks
-            tree_verdicts(
-                class_side,
-                other_side,
-                batch.candidates,
-                seeds,
-                n_steps,
-                n_check,
-                scratch[0],
-                scratch[1],
-                batch.verdicts,
-            )
-
-        return tree
-    if path == BLAS:
-
-        def blas(path, class_side, other_side, blas_sides, vote_rule, walks, scratch, batch):
-            seeds, _, n_steps, n_check = walks
-            verdicts = batch.verdicts[: seeds.shape[0]]
-            certificate_verdicts(
-                class_side,
-                other_side,
-                batch.candidates,
-                seeds,
-                n_steps,
-                n_check,
-                scratch[0],
-                verdicts,
-            )
-            # A single-leaf tree keeps its rows in their original order.
-            blas_verdicts(
-                batch.candidates,
-                seeds,
-                class_side.neighbours,
-                n_steps,
-                n_check,
-                verdicts,
-                blas_sides[0],
-                class_side.rows,
-                blas_sides[1],
-                other_side.rows,
-            )
-
-        return blas
-
-    def vote(path, class_side, other_side, blas_sides, vote_rule, walks, scratch, batch):
-        n = walks[0].shape[0]
-        vote_verdicts(
-            class_side.tree,
-            class_side.rows,
-            other_side.tree,
-            other_side.rows,
-            batch.candidates[:n],
-            vote_rule,
-            scratch[0],
-            scratch[1],
-            batch.verdicts,
-        )
-
-    return vote
