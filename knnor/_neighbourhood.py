@@ -7,6 +7,7 @@ at the original rows only; generating and assembling synthetic rows is
 :mod:`knnor._engine`'s.
 """
 
+import numba
 import numpy as np
 
 from knnor._kernels import geometry
@@ -58,7 +59,8 @@ class NeighbourIndex:
         ``visit_order`` (spatially sorted is fastest).
         """
         if self.use_tree:
-            return tree_knn_within(self.tree, queries, k, radius_sq, visit_order)
+            n_strands = numba.get_num_threads()  # one per thread: see tree_knn_within
+            return tree_knn_within(self.tree, queries, k, radius_sq, visit_order, n_strands)
         return self.knn(queries, k)
 
     def knn(self, queries, k, exclude_self=False):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knnor._kernels.blas import blas_knn, blas_rows, power_of_two_scale
-from knnor._kernels.neighbours import build_kdtree, tree_knn
+from knnor._kernels.neighbours import NO_ROW, build_kdtree, tree_knn, tree_knn_within
 from knnor._neighbourhood import NeighbourIndex
 
 
@@ -136,3 +136,18 @@ def test_blas_queries_beyond_the_rows_scale_are_measured_exactly():
     dist, idx = blas_knn(blas_rows(data, power_of_two_scale(data)), queries, 3, False)
     np.testing.assert_array_equal(idx, expected_idx)
     np.testing.assert_allclose(dist, expected_dist, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_strands", [1, 2, 7])
+def test_knn_within_radius_matches_numpy_whatever_the_strands(n_strands):
+    rng = np.random.default_rng(3)
+    data = rng.normal(size=(900, 4))
+    queries = rng.normal(size=(500, 4))
+    radius_sq = rng.uniform(0.05, 1.5, size=500)
+    tree = build_kdtree(data, 16)
+    visit_order = rng.permutation(500)
+    dist, idx = tree_knn_within(tree, queries, 6, radius_sq, visit_order, n_strands)
+    ref_dist, ref_idx = numpy_knn(data, queries, 6, exclude_self=False)
+    outside = ref_dist > radius_sq[:, None]  # beyond the radius: empty slots
+    np.testing.assert_array_equal(idx, np.where(outside, NO_ROW, ref_idx))
+    np.testing.assert_allclose(dist, np.where(outside, radius_sq[:, None], ref_dist))

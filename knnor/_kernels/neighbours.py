@@ -20,6 +20,7 @@ from numba import njit, prange
 from knnor._kernels.layout import KDTree
 
 LEAF_SIZE = 64
+QUERY_RUN = 64  # queries searched in a row by one strand (see tree_knn_within)
 #: Index of an empty slot in a k-best list; sorts after every row.
 NO_ROW = np.iinfo(np.int64).max
 
@@ -261,22 +262,30 @@ def tree_knn(tree, queries, k, exclude_self):
 
 
 @njit(cache=True, parallel=True)
-def tree_knn_within(tree, queries, k, radius_sq, visit_order):
+def tree_knn_within(tree, queries, k, radius_sq, visit_order, n_strands):
     """Up to k nearest rows within ``sqrt(radius_sq[q])`` of each query.
 
     Like :func:`tree_knn`, with empty slots holding ``radius_sq[q]`` and
     ``NO_ROW``. Every row left out is at least as far as the last slot says.
     Queries are searched in ``visit_order``; nearby queries in a row share
-    the leaves they read.
+    the leaves they read. Search costs vary from one region to another, so
+    the runs of ``QUERY_RUN`` queries are dealt out to ``n_strands`` strands
+    like cards (strand ``s`` takes runs ``s``, ``s + n_strands``, ...): with
+    one strand per thread, each thread gets a bit of every region rather than
+    one contiguous share of them, and neighbouring runs still go to threads
+    working side by side. The result does not depend on ``n_strands``.
     """
     n_queries = queries.shape[0]
     dist = np.empty((n_queries, k))
     idx = np.empty((n_queries, k), dtype=np.int64)
-    for i in prange(n_queries):
-        q = visit_order[i]
+    n_runs = (n_queries + QUERY_RUN - 1) // QUERY_RUN
+    for strand in prange(n_strands):
         stack = tree_stack(tree)
-        _reset(dist[q], idx[q], radius_sq[q])
-        tree_query_one(tree, queries[q], -1, dist[q], idx[q], stack)
+        for run in range(strand, n_runs, n_strands):
+            for i in range(run * QUERY_RUN, min((run + 1) * QUERY_RUN, n_queries)):
+                q = visit_order[i]
+                _reset(dist[q], idx[q], radius_sq[q])
+                tree_query_one(tree, queries[q], -1, dist[q], idx[q], stack)
     return dist, idx
 
 
