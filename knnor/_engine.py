@@ -20,7 +20,6 @@ from threadpoolctl import ThreadpoolController
 
 from knnor._compile_notice import compile_notice
 from knnor._kernels.blas import power_of_two_scale
-from knnor._kernels.filter import sorted_row_hashes
 from knnor._kernels.grid import EXACT, FLOAT16, FLOAT32, INTEGER
 from knnor._kernels.layout import Budget, Earlier, Seeding, Targets
 from knnor._kernels.oversample import (
@@ -42,6 +41,7 @@ from knnor._neighbourhood import (
     auto_proportion,
     filter_path,
     filter_sides,
+    sorted_row_hashes,
 )
 
 #: Attempts allowed per requested point, on top of a fixed allowance.

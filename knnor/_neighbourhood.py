@@ -12,7 +12,7 @@ import numpy as np
 
 from knnor._kernels import geometry
 from knnor._kernels.blas import blas_knn, blas_rows
-from knnor._kernels.filter import sorted_row_hashes
+from knnor._kernels.filter import row_hashes
 from knnor._kernels.judge import BLAS, TREE, UNFILTERED, VOTE
 from knnor._kernels.layout import BlasRows, ClassSide, OtherSide, VoteRule
 from knnor._kernels.neighbours import (
@@ -68,6 +68,15 @@ class NeighbourIndex:
         if self.use_tree:
             return tree_knn(self.tree, queries, k, exclude_self)
         return blas_knn(self.blas, queries, k, exclude_self)
+
+
+def sorted_row_hashes(data):
+    """(sorted hashes of the rows, row of each sorted hash): what the kernels'
+    duplicate checks look rows up in. Sorted here, in numpy, rather than by
+    compiling a sort into the kernels."""
+    keys = row_hashes(data)
+    positions = np.argsort(keys, kind="stable")
+    return keys[positions], positions
 
 
 def auto_n_neighbors(class_data):

@@ -17,7 +17,9 @@ from knnor._kernels.filter import (
     RELIABLE,
     WRONG_NEIGHBOURS,
     certificate_verdict,
+    empty_row_table,
     filter_verdict,
+    register_if_new,
 )
 from knnor._kernels.neighbours import tree_stack
 from knnor._kernels.walk import walk
@@ -128,3 +130,20 @@ def test_complete_lists_settle_everything():
     np.testing.assert_array_equal(full, brute)
     np.testing.assert_array_equal(certified, brute)
     assert (brute == RELIABLE).any() and (brute == WRONG_NEIGHBOURS).any()
+
+
+def test_row_table_accepts_each_distinct_row_once_like_a_python_set():
+    rng = np.random.default_rng(5)
+    pool = rng.integers(0, 4, size=(40, 3)).astype(float)
+    pool[::7, 0] = -0.0  # -0.0 equals 0.0, as the returned values compare
+    rows_in = pool[rng.integers(0, 40, size=300)]
+    table = empty_row_table(300)
+    registered = np.empty((300, 3))
+    seen, n_rows = set(), 0
+    for row in rows_in:
+        expected_new = tuple(row) not in seen
+        seen.add(tuple(row))
+        assert register_if_new(table, registered, n_rows, row) == expected_new
+        n_rows += expected_new
+    assert n_rows == len(seen)
+    assert {tuple(r) for r in registered[:n_rows]} == seen

@@ -32,6 +32,7 @@ far above rounding error; comparisons of exact distances need none.
 import numpy as np
 from numba import njit
 
+from knnor._kernels.layout import RowTable
 from knnor._kernels.neighbours import (
     NO_ROW,
     _precedes,
@@ -64,13 +65,12 @@ def row_hash(row):
 
 
 @njit(cache=True)
-def sorted_row_hashes(data):
-    """(sorted hashes of the rows, row of each sorted hash), for lookups."""
+def row_hashes(data):
+    """:func:`row_hash` of every row (sorted by the caller, in numpy)."""
     keys = np.empty(data.shape[0], dtype=np.int64)
     for i in range(data.shape[0]):
         keys[i] = row_hash(data[i])
-    positions = np.argsort(keys, kind="mergesort")
-    return keys[positions], positions
+    return keys
 
 
 @njit(cache=True)
@@ -250,17 +250,32 @@ def filter_verdict(candidate, anchors, n_check, class_side, other_side, scratch)
 
 
 @njit(cache=True)
-def register_if_new(registry, rows, n_rows, candidate):
+def empty_row_table(n_rows):
+    """A :class:`~knnor._kernels.layout.RowTable` with room for ``n_rows`` rows
+    (open addressing, at most half full)."""
+    size = 2
+    while size < 2 * n_rows + 1:
+        size *= 2
+    return RowTable(np.empty(size, dtype=np.int64), np.full(size, -1, dtype=np.int64))
+
+
+@njit(cache=True)
+def register_if_new(table, rows, n_rows, candidate):
     """Add ``candidate`` to ``rows[n_rows]`` unless an equal row is registered.
 
-    ``registry`` maps a row hash (open addressing on collisions) to its
-    position in ``rows``. Returns False when ``candidate`` is a duplicate.
+    ``table`` (from :func:`empty_row_table`) maps row hashes to positions in
+    ``rows``, probing linearly from the hash's slot. Returns False when
+    ``candidate`` is a duplicate.
     """
+    keys, positions = table
     key = row_hash(candidate)
-    while key in registry:
-        if _same_row(rows[registry[key]], candidate):
+    mask = keys.shape[0] - 1
+    slot = key & mask
+    while positions[slot] >= 0:
+        if keys[slot] == key and _same_row(rows[positions[slot]], candidate):
             return False
-        key += 1
-    registry[key] = n_rows
+        slot = (slot + 1) & mask
+    keys[slot] = key
+    positions[slot] = n_rows
     rows[n_rows] = candidate
     return True

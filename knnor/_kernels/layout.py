@@ -117,3 +117,11 @@ class Batch(NamedTuple):
     weights: np.ndarray
     values: np.ndarray
     verdicts: np.ndarray
+
+
+class RowTable(NamedTuple):
+    """A hash set of rows: ``positions[slot]`` is a row's position (-1: an
+    empty slot) and ``keys[slot]`` its hash; the size is a power of two."""
+
+    keys: np.ndarray
+    positions: np.ndarray

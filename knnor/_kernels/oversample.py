@@ -10,8 +10,7 @@ of the batch size and of the number of threads.
 """
 
 import numpy as np
-from numba import njit, types
-from numba.typed import Dict
+from numba import njit
 
 from knnor._kernels.blas import blas_verdicts
 from knnor._kernels.filter import (
@@ -19,6 +18,7 @@ from knnor._kernels.filter import (
     RELIABLE,
     WRONG_NEIGHBOURS,
     WRONG_TARGET,
+    empty_row_table,
     equals_a_row,
     register_if_new,
 )
@@ -163,7 +163,7 @@ def oversampler(path, check_targets):
         synthetic_weights = np.zeros((n_wanted, k0 + 1))
         synthetic_values = np.empty(n_wanted if carry else 0)
         stats = np.zeros(N_STATS, dtype=np.int64)
-        registry = Dict.empty(key_type=types.int64, value_type=types.int64)
+        registry = empty_row_table(n_wanted)
         has_earlier = earlier.rows.shape[0] > 0  # binary data: nothing to look up
 
         level_cap = max_relaxation_level(k0, max_dist0, proportion0)
