@@ -13,8 +13,12 @@ scaled by one power of two (exact), so the largest entry is in [0.5, 1) and
 single precision can neither overflow nor lose more than ``2**-126`` to
 underflow. Rounding each entry to float32 and summing ``d`` products then errs
 by at most ``(d + 3) u |q| |x| <= (d + 3) u (|q|^2 + |x|^2) / 2`` with
-``u = 2**-24`` (Higham, Accuracy and Stability of Numerical Algorithms, 3.1);
-the slack is four times that, plus ``2**-100`` for underflow.
+``u = 2**-24`` (Higham, Accuracy and Stability of Numerical Algorithms, 3.1).
+Once a query has a bound, the test ``|x|^2 - 2 q.x <= bound - |q|^2`` runs in
+float32 too (twice as many lanes): rounding ``|x|^2`` and the difference adds
+at most ``3 u (|q|^2 + |x|^2)``, and the right side is rounded up. The slack
+is ``2 (d + 6) u (|q|^2 + max |x|^2)``, over twice the sum of both bounds,
+plus ``2**-100`` for underflow.
 """
 
 import math
@@ -29,7 +33,7 @@ from knnor._kernels.neighbours import _precedes, _push, _reset, _select, sq_dist
 UNIT_ROUNDOFF = 2.0**-24  # float32
 UNDERFLOW_SLACK = 2.0**-100
 CHUNK = 256  # candidates per product
-BLOCK = 4096  # rows per product
+BLOCK = 512  # rows per product: small enough for the products to stay in cache
 
 
 @njit(cache=True)
@@ -77,7 +81,26 @@ def _scaled_queries(queries, scale):
 @njit(cache=True)
 def _slack(n_features, q_sq, row_sq_max):
     """Bound on |approximate - exact| squared distance, in scaled units."""
-    return 2.0 * (n_features + 3) * UNIT_ROUNDOFF * (q_sq + row_sq_max) + UNDERFLOW_SLACK
+    return 2.0 * (n_features + 6) * UNIT_ROUNDOFF * (q_sq + row_sq_max) + UNDERFLOW_SLACK
+
+
+@njit(cache=True)
+def _cut32(threshold, q_sq):
+    """``threshold - q_sq`` rounded up to float32: a row whose float32
+    ``|x|^2 - 2 q.x`` is not above it must be re-measured."""
+    cut = threshold - q_sq
+    return np.float32(cut + abs(cut) * 2.0**-22)
+
+
+@njit(cache=True)
+def _count_below(row_sq32, products, cut):
+    """How many ``j`` have ``not row_sq32[j] - 2 products[j] > cut`` (NaN
+    counts): a branch-free loop the compiler vectorizes, run first because
+    most blocks hold no row to re-measure."""
+    count = 0
+    for j in range(products.shape[0]):
+        count += not row_sq32[j] - np.float32(2.0) * products[j] > cut
+    return count
 
 
 @njit(cache=True)
@@ -125,14 +148,17 @@ def _settle_chunk(
     q32, q_sq, within = _scaled_queries(queries, class_scale)
     to_scaled = class_scale * class_scale
     class_max = class_sq.max()
+    class_sq32 = class_sq.astype(np.float32)
     for start in range(0, class_data.shape[0], BLOCK):
         stop = min(start + BLOCK, class_data.shape[0])
         products = _products(q32, class32, start, stop)
         for i in range(n):
             slack = _slack(n_features, q_sq[i], class_max) if within else np.inf
+            cut = _cut32(best_dist[i, n_check - 1] * to_scaled + slack, q_sq[i])
+            if _count_below(class_sq32[start:stop], products[i], cut) == 0:
+                continue
             for j in range(stop - start):
-                approx = q_sq[i] + class_sq[start + j] - 2.0 * np.float64(products[i, j])
-                if not approx > best_dist[i, n_check - 1] * to_scaled + slack:
+                if not class_sq32[start + j] - np.float32(2.0) * products[i, j] > cut:
                     row = start + j
                     _push_new(best_dist[i], best_idx[i], sq_dist(class_data[row], queries[i]), row)
 
@@ -140,6 +166,7 @@ def _settle_chunk(
     q32, q_sq, within = _scaled_queries(queries, other_scale)
     to_scaled = other_scale * other_scale
     other_max = other_sq.max()
+    other_sq32 = other_sq.astype(np.float32)
     verdicts = np.empty(n, dtype=np.int64)
     hit = np.zeros(n, dtype=np.bool_)
     zero = np.zeros(n, dtype=np.bool_)
@@ -149,12 +176,12 @@ def _settle_chunk(
         for i in range(n):
             bound = best_dist[i, n_check - 1]
             bound_id = class_rows[best_idx[i, n_check - 1]]
-            threshold = bound * to_scaled + (
-                _slack(n_features, q_sq[i], other_max) if within else np.inf
-            )
+            slack = _slack(n_features, q_sq[i], other_max) if within else np.inf
+            cut = _cut32(bound * to_scaled + slack, q_sq[i])
+            if _count_below(other_sq32[start:stop], products[i], cut) == 0:
+                continue
             for j in range(stop - start):
-                approx = q_sq[i] + other_sq[start + j] - 2.0 * np.float64(products[i, j])
-                if not approx > threshold:
+                if not other_sq32[start + j] - np.float32(2.0) * products[i, j] > cut:
                     dist = sq_dist(other_data[start + j], queries[i])
                     if _precedes(dist, other_rows[start + j], bound, bound_id):
                         hit[i] = True
@@ -225,6 +252,7 @@ def _knn_chunk(blas, chunk, k, first, exclude_self, dist, idx):
     from ``first``), into ``dist``/``idx``; on one thread."""
     data, data32, data_sq, scale = blas
     data_max = data_sq.max()
+    data_sq32 = data_sq.astype(np.float32)
     to_scaled = scale * scale
     q32, q_sq, within = _scaled_queries(chunk, scale)
     for i in range(chunk.shape[0]):
@@ -232,21 +260,28 @@ def _knn_chunk(blas, chunk, k, first, exclude_self, dist, idx):
     for start in range(0, data.shape[0], BLOCK):
         stop = min(start + BLOCK, data.shape[0])
         products = _products(q32, data32, start, stop)
-        approx = np.empty(stop - start)
         for i in range(chunk.shape[0]):
             exclude = first + i if exclude_self else -1
             slack = _slack(data.shape[1], q_sq[i], data_max) if within else np.inf
-            for j in range(stop - start):
-                approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
-            threshold = dist[i, k - 1] * to_scaled + slack
             if dist[i, k - 1] == np.inf:
                 # No k rows yet: the block's own k-th smallest bounds the
                 # re-checks (one more when the query itself may be there).
+                approx = np.empty(stop - start)
+                for j in range(stop - start):
+                    approx[j] = q_sq[i] + data_sq[start + j] - 2.0 * np.float64(products[i, j])
                 rank = min(k + 1 if exclude_self else k, stop - start) - 1
                 threshold = _kth_smallest(approx, rank) + 2.0 * slack
+                for j in range(stop - start):
+                    if not approx[j] > threshold and start + j != exclude:
+                        _push(dist[i], idx[i], sq_dist(data[start + j], chunk[i]), start + j)
+                continue
+            cut = _cut32(dist[i, k - 1] * to_scaled + slack, q_sq[i])
+            if _count_below(data_sq32[start:stop], products[i], cut) == 0:
+                continue
             for j in range(stop - start):
-                if not approx[j] > threshold and start + j != exclude:
-                    _push(dist[i], idx[i], sq_dist(data[start + j], chunk[i]), start + j)
+                if not data_sq32[start + j] - np.float32(2.0) * products[i, j] > cut:
+                    if start + j != exclude:
+                        _push(dist[i], idx[i], sq_dist(data[start + j], chunk[i]), start + j)
 
 
 @njit(cache=True, parallel=True)
