@@ -107,3 +107,17 @@ def test_child_command_carries_a_configs_params(bench):
     cmd = bench.child_command("knnor", 300, 4, options, {"n_neighbors": 3})
     assert cmd[cmd.index("--child-params") + 1] == '{"n_neighbors": 3}'
     assert "--child-params" not in bench.child_command("knnor", 300, 4, options)
+
+
+def test_blas_scan_script_prints_both_rates():
+    script = SCRIPT.parent / "bench_blas_scan.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--shapes", "300x700x20", "--repeats", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    row = [line for line in out.splitlines() if line.startswith("| 300 x 700 x 20 |")]
+    assert len(row) == 1
+    gemm, scan, ratio = (cell.strip() for cell in row[0].strip("|").split("|")[1:])
+    assert float(gemm) > 0 and float(scan) > 0 and ratio.endswith("%")
