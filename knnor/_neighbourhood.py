@@ -11,7 +11,7 @@ import numba
 import numpy as np
 
 from knnor._kernels import geometry
-from knnor._kernels.blas import blas_knn, blas_rows
+from knnor._kernels.blas import blas_knn, blas_knn_within, blas_rows
 from knnor._kernels.filter import row_hashes
 from knnor._kernels.judge import BLAS, TREE, UNFILTERED, VOTE
 from knnor._kernels.layout import BlasRows, ClassSide, OtherSide, VoteRule
@@ -53,15 +53,15 @@ class NeighbourIndex:
     def knn_within(self, queries, k, radius_sq, visit_order):
         """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
 
-        Empty slots hold ``radius_sq`` and ``NO_ROW``; the scan ignores the
-        radius and fills every slot. Either way every row left out is at least
-        as far as the last slot says. The tree searches queries in
-        ``visit_order`` (spatially sorted is fastest).
+        Empty slots hold ``radius_sq`` and ``NO_ROW``: every row left out is at
+        least as far as the last slot says. The tree searches queries in
+        ``visit_order`` (spatially sorted is fastest); the scan starts each
+        query's bound at its radius, so that few rows are re-measured.
         """
         if self.use_tree:
             n_strands = numba.get_num_threads()  # one per thread: see tree_knn_within
             return tree_knn_within(self.tree, queries, k, radius_sq, visit_order, n_strands)
-        return self.knn(queries, k)
+        return blas_knn_within(self.blas, queries, k, False, radius_sq)
 
     def knn(self, queries, k, exclude_self=False):
         """(squared distances, indices) of the k nearest rows, (dist, index) order."""

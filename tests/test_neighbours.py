@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from knnor._kernels.blas import blas_knn, blas_rows, power_of_two_scale
+from knnor._kernels.blas import blas_knn, blas_knn_within, blas_rows, power_of_two_scale
 from knnor._kernels.neighbours import NO_ROW, build_kdtree, tree_knn, tree_knn_within
 from knnor._neighbourhood import NeighbourIndex
 
@@ -151,3 +151,19 @@ def test_knn_within_radius_matches_numpy_whatever_the_strands(n_strands):
     outside = ref_dist > radius_sq[:, None]  # beyond the radius: empty slots
     np.testing.assert_array_equal(idx, np.where(outside, NO_ROW, ref_idx))
     np.testing.assert_allclose(dist, np.where(outside, radius_sq[:, None], ref_dist))
+
+
+def test_blas_knn_within_radius_matches_the_tree_and_numpy():
+    rng = np.random.default_rng(4)
+    data = rng.normal(size=(1500, 30))
+    queries = rng.normal(size=(600, 30))
+    radius_sq = rng.uniform(20.0, 60.0, size=600)  # some queries with full lists, some not
+    blas = blas_rows(data, power_of_two_scale(np.vstack([data, queries])))
+    dist, idx = blas_knn_within(blas, queries, 5, False, radius_sq)
+    ref_dist, ref_idx = numpy_knn(data, queries, 5, exclude_self=False)
+    outside = ref_dist > radius_sq[:, None]
+    assert outside.any() and (~outside).any()
+    np.testing.assert_array_equal(idx, np.where(outside, NO_ROW, ref_idx))
+    np.testing.assert_allclose(dist, np.where(outside, radius_sq[:, None], ref_dist))
+    tree_result = tree_knn_within(build_kdtree(data, 16), queries, 5, radius_sq, np.arange(600), 2)
+    np.testing.assert_array_equal(idx, tree_result[1])

@@ -247,16 +247,17 @@ def blas_verdicts(
 
 
 @njit(cache=True)
-def _knn_chunk(blas, chunk, k, first, exclude_self, dist, idx):
-    """k nearest rows of ``blas`` for the queries ``chunk`` (query numbers
-    from ``first``), into ``dist``/``idx``; on one thread."""
+def _knn_chunk(blas, chunk, k, first, exclude_self, radius_sq, dist, idx):
+    """k nearest rows of ``blas`` within ``sqrt(radius_sq[i])`` for the
+    queries ``chunk`` (query numbers from ``first``), into ``dist``/``idx``;
+    on one thread."""
     data, data32, data_sq, scale = blas
     data_max = data_sq.max()
     data_sq32 = data_sq.astype(np.float32)
     to_scaled = scale * scale
     q32, q_sq, within = _scaled_queries(chunk, scale)
     for i in range(chunk.shape[0]):
-        _reset(dist[i], idx[i])
+        _reset(dist[i], idx[i], radius_sq[i])
     for start in range(0, data.shape[0], BLOCK):
         stop = min(start + BLOCK, data.shape[0])
         products = _products(q32, data32, start, stop)
@@ -285,15 +286,17 @@ def _knn_chunk(blas, chunk, k, first, exclude_self, dist, idx):
 
 
 @njit(cache=True, parallel=True)
-def blas_knn(blas, queries, k, exclude_self):
-    """Exact k nearest rows for every query, on BLAS products.
+def blas_knn_within(blas, queries, k, exclude_self, radius_sq):
+    """Exact k nearest rows within ``sqrt(radius_sq[q])`` of every query, on
+    BLAS products.
 
     ``blas`` is :func:`blas_rows` of the rows searched. Same contract and
-    output as :func:`knnor._kernels.neighbours.tree_knn`. In each block of
-    rows a query re-measures exactly only the rows whose approximate distance
-    may beat its current k-th neighbour, or, until it has k, the block's own
-    k-th smallest approximate distance (plus the slack). Threads take
-    ``CHUNK`` queries at a time, as in :func:`blas_verdicts`.
+    output as :func:`knnor._kernels.neighbours.tree_knn_within` (empty slots
+    hold ``radius_sq[q]`` and ``NO_ROW``). In each block of rows a query
+    re-measures exactly only the rows whose approximate distance may beat its
+    current k-th neighbour (at first, the radius), or, while that is infinite,
+    the block's own k-th smallest approximate distance (plus the slack).
+    Threads take ``CHUNK`` queries at a time, as in :func:`blas_verdicts`.
     """
     data, data32, data_sq, scale = blas
     n_queries = queries.shape[0]
@@ -308,7 +311,16 @@ def blas_knn(blas, queries, k, exclude_self):
             k,
             first,
             exclude_self,
+            radius_sq[first:stop],
             dist[first:stop],
             idx[first:stop],
         )
     return dist, idx
+
+
+@njit(cache=True)
+def blas_knn(blas, queries, k, exclude_self):
+    """Exact k nearest rows for every query: :func:`blas_knn_within` with no
+    radius. Same contract and output as
+    :func:`knnor._kernels.neighbours.tree_knn`."""
+    return blas_knn_within(blas, queries, k, exclude_self, np.full(queries.shape[0], np.inf))
