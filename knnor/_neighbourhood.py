@@ -204,7 +204,9 @@ def filter_sides(
         blas_sides = (class_index.blas, other_index.blas)
     else:
         no_rows = np.empty((0, data.shape[1]))
-        stand_in = BlasRows(no_rows, no_rows.astype(np.float32), np.empty(0), 1.0)
+        stand_in = BlasRows(
+            no_rows, no_rows.astype(np.float32), np.empty(0), np.empty(0, np.float32), 1.0
+        )
         blas_sides = (stand_in, stand_in)
     rule = VoteRule(0, 0)
     if reliability_filter:

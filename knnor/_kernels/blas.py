@@ -62,7 +62,8 @@ def blas_rows(data, scale):
     in absolute value (see :func:`power_of_two_scale`); queries beyond it are
     measured exactly."""
     scaled = data * scale
-    return BlasRows(data, scaled.astype(np.float32), sq_norms(scaled), scale)
+    norms = sq_norms(scaled)
+    return BlasRows(data, scaled.astype(np.float32), norms, norms.astype(np.float32), scale)
 
 
 @njit(cache=True)
@@ -131,8 +132,8 @@ def _settle_chunk(
     queries, seeds, neighbours, n_steps, n_check, class_blas, class_rows, other_blas, other_rows
 ):
     """Verdicts of one chunk of candidates (rows ``queries``), on one thread."""
-    class_data, class32, class_sq, class_scale = class_blas
-    other_data, other32, other_sq, other_scale = other_blas
+    class_data, class32, class_sq, class_sq32, class_scale = class_blas
+    other_data, other32, other_sq, other_sq32, other_scale = other_blas
     n, n_features = queries.shape
     best_dist = np.empty((n, n_check))
     best_idx = np.empty((n, n_check), dtype=np.int64)
@@ -148,7 +149,6 @@ def _settle_chunk(
     q32, q_sq, within = _scaled_queries(queries, class_scale)
     to_scaled = class_scale * class_scale
     class_max = class_sq.max()
-    class_sq32 = class_sq.astype(np.float32)
     for start in range(0, class_data.shape[0], BLOCK):
         stop = min(start + BLOCK, class_data.shape[0])
         products = _products(q32, class32, start, stop)
@@ -166,7 +166,6 @@ def _settle_chunk(
     q32, q_sq, within = _scaled_queries(queries, other_scale)
     to_scaled = other_scale * other_scale
     other_max = other_sq.max()
-    other_sq32 = other_sq.astype(np.float32)
     verdicts = np.empty(n, dtype=np.int64)
     hit = np.zeros(n, dtype=np.bool_)
     zero = np.zeros(n, dtype=np.bool_)
@@ -222,8 +221,8 @@ def blas_verdicts(
     """
     pending = np.flatnonzero(verdicts == PENDING)
     n_chunks = (pending.shape[0] + CHUNK - 1) // CHUNK
-    class_data, class32, class_sq, class_scale = class_blas
-    other_data, other32, other_sq, other_scale = other_blas
+    class_data, class32, class_sq, class_sq32, class_scale = class_blas
+    other_data, other32, other_sq, other_sq32, other_scale = other_blas
     for c in prange(n_chunks):
         rows = pending[c * CHUNK : (c + 1) * CHUNK]
         queries = np.empty((rows.shape[0], candidates.shape[1]))
@@ -237,9 +236,9 @@ def blas_verdicts(
             neighbours,
             n_steps,
             n_check,
-            BlasRows(class_data, class32, class_sq, class_scale),
+            BlasRows(class_data, class32, class_sq, class_sq32, class_scale),
             class_rows,
-            BlasRows(other_data, other32, other_sq, other_scale),
+            BlasRows(other_data, other32, other_sq, other_sq32, other_scale),
             other_rows,
         )
         for i in range(rows.shape[0]):
@@ -251,9 +250,8 @@ def _knn_chunk(blas, chunk, k, first, exclude_self, radius_sq, dist, idx):
     """k nearest rows of ``blas`` within ``sqrt(radius_sq[i])`` for the
     queries ``chunk`` (query numbers from ``first``), into ``dist``/``idx``;
     on one thread."""
-    data, data32, data_sq, scale = blas
+    data, data32, data_sq, data_sq32, scale = blas
     data_max = data_sq.max()
-    data_sq32 = data_sq.astype(np.float32)
     to_scaled = scale * scale
     q32, q_sq, within = _scaled_queries(chunk, scale)
     for i in range(chunk.shape[0]):
@@ -298,7 +296,7 @@ def blas_knn_within(blas, queries, k, exclude_self, radius_sq):
     the block's own k-th smallest approximate distance (plus the slack).
     Threads take ``CHUNK`` queries at a time, as in :func:`blas_verdicts`.
     """
-    data, data32, data_sq, scale = blas
+    data, data32, data_sq, data_sq32, scale = blas
     n_queries = queries.shape[0]
     dist = np.empty((n_queries, k))
     idx = np.empty((n_queries, k), dtype=np.int64)
@@ -306,7 +304,7 @@ def blas_knn_within(blas, queries, k, exclude_self, radius_sq):
         first = c * CHUNK
         stop = min(first + CHUNK, n_queries)
         _knn_chunk(
-            BlasRows(data, data32, data_sq, scale),
+            BlasRows(data, data32, data_sq, data_sq32, scale),
             np.ascontiguousarray(queries[first:stop]),
             k,
             first,

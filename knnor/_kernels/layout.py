@@ -24,11 +24,13 @@ class KDTree(NamedTuple):
 
 class BlasRows(NamedTuple):
     """What the BLAS scan needs of its rows: the rows, a float32 copy of
-    ``rows * scale``, the squared norms of ``rows * scale``, and ``scale``."""
+    ``rows * scale``, the squared norms of ``rows * scale`` (float64, and
+    rounded to float32 for the preselection test), and ``scale``."""
 
     rows: np.ndarray
     scaled32: np.ndarray
     scaled_sq_norms: np.ndarray
+    scaled_sq_norms32: np.ndarray
     scale: float
 
 
