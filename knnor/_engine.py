@@ -20,6 +20,7 @@ from threadpoolctl import ThreadpoolController
 
 from knnor._compile_notice import compile_notice
 from knnor._kernels.blas import power_of_two_scale
+from knnor._kernels.geometry import min_nonzero_distance
 from knnor._kernels.grid import EXACT, FLOAT16, FLOAT32, INTEGER
 from knnor._kernels.layout import Budget, Earlier, Seeding, Targets
 from knnor._kernels.oversample import (
@@ -69,6 +70,13 @@ def output_grid(dtypes):
         else:
             codes.append(EXACT)
     return np.array(codes, dtype=np.int8) if any(codes) else None
+
+
+def nonzero_gap(class_data, other_data):
+    """Smallest non-zero distance between a row of ``class_data`` and one of
+    ``other_data`` (inf if none), bit for bit as "auto" ``max_dist_point``
+    measures it: the minimum over parts of ``other_data`` is the gap of all."""
+    return float(min_nonzero_distance(class_data, other_data))
 
 
 @functools.cache
@@ -178,10 +186,13 @@ def oversample_one_group(
     targets,
     tolerance,
     rng,
+    gap=None,
 ):
     """Run the KNNOR steps for ``group``; ``scale`` is every index's
     :class:`NeighbourIndex` scale, ``targets`` the carried values of every
-    row (or ``None``) and ``tolerance`` their allowed disagreement."""
+    row (or ``None``) and ``tolerance`` their allowed disagreement; ``gap``
+    (or ``None``: measured here) the smallest non-zero distance from the
+    group to the other rows, for "auto" ``max_dist_point``."""
     class_rows = np.flatnonzero(groups == group).astype(np.int64)
     class_data = np.ascontiguousarray(data[class_rows])
     n_class = class_rows.shape[0]
@@ -198,7 +209,7 @@ def oversample_one_group(
     if proportion_minority == "auto":
         proportion_minority = auto_proportion(k_distances)
     if max_dist_point == "auto":
-        max_dist_point = auto_max_dist_point(class_data, data[groups != group])
+        max_dist_point = auto_max_dist_point(class_data, data[groups != group], gap)
     max_dist_point, proportion_minority = float(max_dist_point), float(proportion_minority)
 
     seed_order = rng.permutation(n_class).astype(np.int64)
@@ -296,6 +307,8 @@ def oversample(
     n_jobs=None,
     targets=None,
     tolerance=None,
+    scale=None,
+    gaps=None,
 ):
     """KNNOR for every group in ``n_wanted`` (group -> number of rows).
 
@@ -310,11 +323,20 @@ def oversample(
     ``tolerance`` (group -> float) is how far a candidate's carried value may
     be from those of its nearest group rows.
 
+    ``scale`` and ``gaps`` let a caller that passes only part of the rows
+    (:mod:`knnor.dask`: the groups and the other rows near them) give what
+    depends on all of them: the power-of-two scale of every row
+    (:func:`knnor._kernels.blas.power_of_two_scale`) and, per group, the
+    smallest non-zero distance to the rows of other groups ("auto"
+    ``max_dist_point``). The filter's verdicts depend on the rows near each
+    candidate only.
+
     Returns a :class:`Synthesis`. Raises :class:`GroupTooSmallError` for a
     group with fewer than ``n_neighbors + 1`` rows.
     """
     grid = np.empty(0, dtype=np.int8) if grid is None else np.asarray(grid, dtype=np.int8)
-    scale = power_of_two_scale(data)
+    scale = power_of_two_scale(data) if scale is None else scale
+    gaps = {} if gaps is None else gaps
     results = {}
     earlier = np.empty((0, data.shape[1]))  # no group may return another's rows
     with thread_limits(n_jobs), compile_notice():
@@ -336,6 +358,7 @@ def oversample(
                 targets=targets,
                 tolerance=np.inf if tolerance is None else tolerance[group],
                 rng=random_state,
+                gap=gaps.get(group),
             )
             if reliability_filter and len(n_wanted) > 1:
                 earlier = np.vstack([earlier, results[group].synthetic])
