@@ -101,3 +101,30 @@ def test_the_blocker_blocks(tmp_path):
     # Without this, the tests above could pass on a machine where pandas imports.
     done = run_without_pandas(tmp_path, "-c", "import pandas")
     assert done.returncode == 1 and "No module named 'pandas'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("backend", "module", "install"),
+    [
+        ("dask", "distributed", "pip install 'dask[distributed]'"),
+        ("ray", "ray", "pip install 'ray[default]'"),
+    ],
+)
+def test_a_cluster_backend_without_its_package_names_what_to_install(
+    tmp_path, monkeypatch, capsys, backend, module, install
+):
+    monkeypatch.setitem(sys.modules, module, None)  # `import` and find_spec fail on it
+    out = tmp_path / "out"
+    assert main(["run", "--backend", backend, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: --backend {backend} needs {module}, which is not installed: {install}" in err
+    assert not out.exists()  # refused before any work
+
+
+def test_an_address_without_a_cluster_backend_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--address", "tcp://127.0.0.1:8786", "--out", str(out)]) == 2
+    assert "--address tcp://127.0.0.1:8786 is the scheduler of a cluster: add --backend dask" in (
+        capsys.readouterr().err
+    )
+    assert not out.exists()

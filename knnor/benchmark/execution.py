@@ -9,6 +9,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,10 +19,15 @@ import pandas as pd
 from knnor.benchmark.progress import Progress
 
 BACKENDS = ("loky", "threading", "dask", "ray")
+CLUSTER_BACKENDS = {
+    "dask": ("distributed", "pip install 'dask[distributed]'"),
+    "ray": ("ray", "pip install 'ray[default]'"),
+}
+"""The backends that run on a cluster: the module each needs, and how to install it."""
 
 
 def backend_params(backend=None, address=None):
-    """Check that ``backend`` can run, and the parameters joblib needs for it.
+    """Check that ``backend`` can run, and what :func:`run_tasks` needs to reach it.
 
     Called before any work so that a missing package fails the run at once.
 
@@ -32,43 +38,165 @@ def backend_params(backend=None, address=None):
         ``"threading"``, warnings may be attributed to the wrong task:
         Python's warning capture is process-wide.
     address : str or None
-        Scheduler of an existing cluster: a dask scheduler address, or what
-        ``ray.init(address=...)`` takes (``"auto"`` for the local Ray head).
-        Without it, dask uses the current ``Client``.
+        Scheduler of an existing cluster: a dask scheduler address
+        (``tcp://host:8786``), or what ``ray.init(address=...)`` takes
+        (``"auto"`` for the cluster ``ray start`` started on this machine).
+        Without it, dask uses the current ``distributed.Client`` and ray the
+        ``RAY_ADDRESS`` cluster or the current ``ray.init``; failing that, the
+        run starts a local cluster of ``n_jobs`` worker processes and stops it
+        at the end (see :func:`run_tasks`).
 
     Returns
     -------
     dict
-        Keyword arguments of :func:`joblib.parallel_config` besides ``backend``.
+        Passed on to :func:`run_tasks` as ``params``.
 
     Raises
     ------
     ImportError
         When the backend's package is missing, saying what to install.
+    ValueError
+        For an unknown backend, or an address without a cluster backend.
     """
-    params = {}
-    if backend == "dask":
-        if importlib.util.find_spec("distributed") is None:
+    if backend in CLUSTER_BACKENDS:
+        module, install = CLUSTER_BACKENDS[backend]
+        if importlib.util.find_spec(module) is None:
             raise ImportError(
-                "--backend dask needs dask.distributed: pip install 'dask[distributed]', "
-                "then start a scheduler and pass its address with --address"
+                f"--backend {backend} needs {module}, which is not installed: {install}"
             )
-        if address:
-            params["scheduler_host"] = address
-    elif backend == "ray":
-        try:
-            import ray
-            from ray.util.joblib import register_ray
-        except ImportError as exc:
-            raise ImportError(
-                f"--backend ray needs ray: pip install 'ray[default]' ({exc})"
-            ) from None
-        register_ray()
-        if address and not ray.is_initialized():
-            ray.init(address=address)
-    elif backend not in (None, "loky", "threading"):
+        return {"address": address}
+    if backend not in (None, "loky", "threading"):
         raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
-    return params
+    if address:
+        raise ValueError(
+            f"--address {address} is the scheduler of a cluster: add --backend dask or "
+            "--backend ray"
+        )
+    return {}
+
+
+def _local_workers(n_jobs):
+    """Worker processes of a local cluster: ``n_jobs`` as joblib counts (None: all cores)."""
+    cores = joblib.cpu_count()
+    if n_jobs is None:
+        return cores
+    return n_jobs if n_jobs > 0 else max(1, cores + 1 + n_jobs)
+
+
+def _say(text):
+    """One line on stderr: where a cluster run goes, so a wrong cluster is seen at once."""
+    print(text, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _dask_client(address, n_jobs):
+    """A ``distributed.Client`` for the run: ``address``'s, the current one, or a local one."""
+    from distributed import Client, LocalCluster, get_client
+
+    if address:
+        try:
+            client = Client(address, set_as_default=False)
+        except OSError as exc:
+            raise OSError(f"--address {address}: no dask scheduler answered ({exc})") from None
+        with client:
+            yield client
+        return
+    try:
+        client = get_client()  # also the DASK_SCHEDULER_ADDRESS one
+    except ValueError:
+        client = None
+    if client is not None:
+        yield client
+        return
+    # one thread per worker: warning capture and BLAS limits are process-wide
+    with (
+        LocalCluster(
+            n_workers=_local_workers(n_jobs),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        _say("--backend dask without --address or a dask Client: a local cluster for this run")
+        yield client
+
+
+def _describe_dask(client):
+    threads = client.nthreads()
+    _say(f"dask scheduler {client.scheduler.address}: {len(threads)} workers")
+    if any(n > 1 for n in threads.values()):
+        _say(
+            "dask workers run several threads: a warning may be recorded on another task's "
+            "row (start them with --nthreads 1)"
+        )
+
+
+def _in_one_process(function, *args, **kwargs):
+    """Run a task where it landed, its own joblib calls (scikit-learn's) sequential.
+
+    Inside a dask task joblib would send them back to the cluster as tasks of their
+    own; a loky or ray worker runs them in place.
+    """
+    with joblib.parallel_config(backend="sequential"):
+        return function(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _ray_pool(address, n_jobs):
+    """One ray actor per CPU of the cluster: ``address``'s, the current or a local one."""
+    import ray
+    from ray.util.multiprocessing import Pool
+
+    address = address or os.environ.get("RAY_ADDRESS")
+    connected_here = not ray.is_initialized()
+    if connected_here and address:
+        try:
+            ray.init(address=address)
+        except ConnectionError as exc:
+            raise OSError(f"--address {address}: no ray cluster answered ({exc})") from None
+    elif connected_here:
+        _say("--backend ray without --address or RAY_ADDRESS: a local cluster for this run")
+        # "local": a new instance, not one `ray start` left running on this machine
+        ray.init(address="local", num_cpus=_local_workers(n_jobs), include_dashboard=False)
+    try:
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        _say(f"ray cluster {ray.get_runtime_context().gcs_address}: {cpus} CPUs")
+        with Pool() as pool:
+            yield pool
+    finally:
+        if connected_here:
+            ray.shutdown()
+
+
+def _apply(delayed_call):
+    function, args, kwargs = delayed_call
+    return function(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _as_completed(calls, *, n_jobs, backend, params):
+    """The results of ``calls`` (``joblib.delayed`` triples), in the order they finish.
+
+    loky, threading and dask run through joblib. Ray's joblib backend cannot
+    hand results over as they finish (nothing would be cached or counted
+    before the last task), so ray runs the calls on its own process pool.
+    """
+    address = (params or {}).get("address")
+    if backend == "ray":
+        with _ray_pool(address, n_jobs) as pool:
+            yield pool.imap_unordered(_apply, calls)
+    elif backend == "dask":
+        # joblib's dask backend uses every worker of the cluster, whatever n_jobs;
+        # the arguments stay top-level so that it sends each dataset once
+        alone = (joblib.delayed(_in_one_process)(f, *args, **kwargs) for f, args, kwargs in calls)
+        with _dask_client(address, n_jobs) as client:
+            _describe_dask(client)
+            with joblib.parallel_config("dask", client=client):
+                yield joblib.Parallel(return_as="generator_unordered")(alone)
+    else:
+        with joblib.parallel_config(backend) if backend else contextlib.nullcontext():
+            yield joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls)
 
 
 def _read_cache(path):
@@ -107,8 +235,9 @@ def run_tasks(
 
     The execution loop of every task (classification, regression, images):
     each task's rows are read from ``out_dir/cache/<key>.json`` when there,
-    else computed (in parallel, by joblib) and written there atomically as
-    soon as they arrive, so an interrupted run resumes where it stopped.
+    else computed (in parallel, on the backend of :func:`backend_params`) and
+    written there atomically as soon as they arrive, so an interrupted run
+    resumes where it stopped.
 
     Parameters
     ----------
@@ -126,6 +255,9 @@ def run_tasks(
     out_dir : path-like or None
         Where the cache lives; ``None``: no cache.
     n_jobs : int or None
+        Tasks at once (joblib's meaning). With dask or ray, the number of
+        worker processes of the local cluster started when there is no other;
+        an existing cluster is used whole.
     backend : str or None
     params : dict or None
         From :func:`backend_params`.
@@ -148,14 +280,14 @@ def run_tasks(
         else:
             results[index] = rows
 
-    bar = Progress(len(tasks), done=len(results), enabled=progress)
-    # parallel_config applies when built (not when entered): build it here
-    config = (
-        joblib.parallel_config(backend, **(params or {})) if backend else contextlib.nullcontext()
+    calls = (call(index, tasks[index]) for index in pending)
+    cluster = (  # a fully cached run starts no cluster
+        _as_completed(calls, n_jobs=n_jobs, backend=backend, params=params)
+        if pending
+        else contextlib.nullcontext(())
     )
-    with config:
-        calls = (call(index, tasks[index]) for index in pending)
-        finished = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered")(calls)
+    with cluster as finished:  # the bar starts once the cluster has said where it runs
+        bar = Progress(len(tasks), done=len(results), enabled=progress)
         for index, rows in finished:
             if cache is not None:
                 _write_atomic(paths[index], json.dumps({"rows": rows}))
