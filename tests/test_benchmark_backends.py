@@ -117,10 +117,12 @@ def test_dask_cli_with_address_gives_the_loky_results(
 
 
 def test_dask_without_address_or_client_runs_on_a_local_cluster(loky_results, capsys):
+    dask = pytest.importorskip("dask")
     pytest.importorskip("distributed")
-    results = run_grid(backend="dask", n_jobs=2)
+    with dask.config.set({"scheduler-address": None}):  # as if DASK_SCHEDULER_ADDRESS were unset
+        results = run_grid(backend="dask", n_jobs=2)
     err = capsys.readouterr().err
-    assert "--backend dask without --address or a dask Client: a local cluster" in err
+    assert "--backend dask without --address, DASK_SCHEDULER_ADDRESS or a current Client: " in err
     assert ": 2 workers" in err
     assert_same_results(results, loky_results)
 
@@ -142,11 +144,12 @@ def test_dask_address_nobody_answers_is_a_usage_error(tmp_path, capsys):
 # ray
 
 
-def test_ray_without_address_runs_on_a_local_cluster(loky_results, capsys):
+def test_ray_without_address_runs_on_a_local_cluster(loky_results, capsys, monkeypatch):
     ray = pytest.importorskip("ray")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
     results = run_grid(backend="ray", n_jobs=2)
     err = capsys.readouterr().err
-    assert "--backend ray without --address or RAY_ADDRESS: a local cluster" in err
+    assert "--backend ray without --address, RAY_ADDRESS or ray.init: a local cluster" in err
     assert ": 2 CPUs" in err
     assert not ray.is_initialized()  # the run stopped what it started
     assert_same_results(results, loky_results)

@@ -167,15 +167,22 @@ def build_parser():
     run.add_argument(
         "--n-jobs",
         type=n_jobs,
-        help="tasks at once; -1: all cores (default: 1, or the whole dask/ray cluster)",
+        help="tasks at once; -1: all cores (default: 1); with dask or ray, the worker "
+        "processes of the local cluster a run without a cluster starts (default: all cores)",
     )
     run.add_argument(
         "--backend",
         choices=BACKENDS,
-        help="joblib backend (default: loky processes; with threading, a warning may be "
-        "recorded on another task's row)",
+        help="where the tasks run (default: loky processes; with threading, a warning may be "
+        "recorded on another task's row); dask and ray run on --address, else on "
+        "DASK_SCHEDULER_ADDRESS or RAY_ADDRESS, else on a local cluster started for the run "
+        "and stopped at its end (pip install 'dask[distributed]' or 'ray[default]')",
     )
-    run.add_argument("--address", help="scheduler address of an existing dask or ray cluster")
+    run.add_argument(
+        "--address",
+        help="scheduler of an existing cluster, used whole: tcp://HOST:8786 (dask) or "
+        "HOST:6379 or auto (ray)",
+    )
     run.add_argument(
         "--out",
         default="knnor-benchmark-results",

@@ -41,10 +41,10 @@ def backend_params(backend=None, address=None):
         Scheduler of an existing cluster: a dask scheduler address
         (``tcp://host:8786``), or what ``ray.init(address=...)`` takes
         (``"auto"`` for the cluster ``ray start`` started on this machine).
-        Without it, dask uses the current ``distributed.Client`` and ray the
-        ``RAY_ADDRESS`` cluster or the current ``ray.init``; failing that, the
-        run starts a local cluster of ``n_jobs`` worker processes and stops it
-        at the end (see :func:`run_tasks`).
+        Without it, dask uses ``DASK_SCHEDULER_ADDRESS`` or the current
+        ``distributed.Client``, and ray ``RAY_ADDRESS`` or the current
+        ``ray.init``; failing that, the run starts a local cluster of
+        ``n_jobs`` worker processes (one thread each) and stops it at the end.
 
     Returns
     -------
@@ -91,8 +91,10 @@ def _say(text):
 @contextlib.contextmanager
 def _dask_client(address, n_jobs):
     """A ``distributed.Client`` for the run: ``address``'s, the current one, or a local one."""
+    import dask
     from distributed import Client, LocalCluster, get_client
 
+    address = address or dask.config.get("scheduler-address", None)  # DASK_SCHEDULER_ADDRESS
     if address:
         try:
             client = Client(address, set_as_default=False)
@@ -102,7 +104,7 @@ def _dask_client(address, n_jobs):
             yield client
         return
     try:
-        client = get_client()  # also the DASK_SCHEDULER_ADDRESS one
+        client = get_client()
     except ValueError:
         client = None
     if client is not None:
@@ -118,7 +120,10 @@ def _dask_client(address, n_jobs):
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
-        _say("--backend dask without --address or a dask Client: a local cluster for this run")
+        _say(
+            "--backend dask without --address, DASK_SCHEDULER_ADDRESS or a current Client: "
+            "a local cluster for this run"
+        )
         yield client
 
 
@@ -156,7 +161,10 @@ def _ray_pool(address, n_jobs):
         except ConnectionError as exc:
             raise OSError(f"--address {address}: no ray cluster answered ({exc})") from None
     elif connected_here:
-        _say("--backend ray without --address or RAY_ADDRESS: a local cluster for this run")
+        _say(
+            "--backend ray without --address, RAY_ADDRESS or ray.init: a local cluster for "
+            "this run"
+        )
         # "local": a new instance, not one `ray start` left running on this machine
         ray.init(address="local", num_cpus=_local_workers(n_jobs), include_dashboard=False)
     try:
