@@ -18,6 +18,7 @@ ENGINE_CONSTRAINTS = {
     "reliability_filter": ["boolean"],
     "filter_rule": [StrOptions({"unanimous", "majority"})],
     "filter_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "filter_search": [StrOptions({"exact", "graph"})],
     "random_state": ["random_state"],
     "n_jobs": [numbers.Integral, None],
 }
@@ -54,6 +55,16 @@ ENGINE_DOCS = {
         ``floor(sqrt(k))`` under the unanimous rule, following ``k`` as the
         relaxation shortens the walk (the paper's), and ``n_neighbors``
         under the majority rule; at most the group size minus one.""",
+    "filter_search": """filter_search : {"exact", "graph"}, default="exact"
+        How the filter finds a candidate's nearest original rows.
+        ``"exact"`` proves every verdict, searching all the data when the
+        neighbour lists do not settle it. ``"graph"`` decides from the lists
+        alone: the walk's rows, their in-group neighbours and their nearby
+        rows of other groups, found by probing a few cells of the data
+        instead of searching it all. Much faster on large, high-dimensional
+        data; a verdict can differ from the exact one when a nearer row was
+        missed (``benchmarks/bench_vs_smote.py --agreement`` measures how
+        often). ``class_stats_`` records which was used.""",
     "random_state": """random_state : int, RandomState instance or None, default=None
         Controls the seed order and the steps. The same value gives
         bit-identical output whatever ``n_jobs``.""",
@@ -75,6 +86,7 @@ def engine_arguments(estimator):
         "reliability_filter": estimator.reliability_filter,
         "filter_rule": estimator.filter_rule,
         "filter_neighbors": estimator.filter_neighbors,
+        "filter_search": estimator.filter_search,
         "n_jobs": estimator.n_jobs,
     }
 

@@ -146,6 +146,32 @@ class Synthesis:
     stats: dict
 
 
+@dataclass
+class GroupGeometry:
+    """A group's rows (numbers and data), its ``k0`` (``n_neighbors`` with
+    "auto" resolved), its :class:`NeighbourIndex` and each row's ``k0``
+    nearest group rows (``neighbours``) and distance to the last of them."""
+
+    rows: np.ndarray
+    data: np.ndarray
+    k0: int
+    index: NeighbourIndex
+    neighbours: np.ndarray
+    k_distances: np.ndarray
+
+    @classmethod
+    def of(cls, data, groups, group, n_neighbors, scale):
+        """Raises :class:`GroupTooSmallError` when the group cannot be walked."""
+        rows = np.flatnonzero(groups == group).astype(np.int64)
+        group_data = np.ascontiguousarray(data[rows])
+        k0 = auto_n_neighbors(group_data) if n_neighbors == "auto" else int(n_neighbors)
+        if rows.shape[0] < k0 + 1:
+            raise GroupTooSmallError(group, rows.shape[0], k0 + 1)
+        index = NeighbourIndex(group_data, scale)
+        sq_dist, neighbours = index.knn(group_data, k0, exclude_self=True)
+        return cls(rows, group_data, k0, index, neighbours, np.sqrt(sq_dist[:, k0 - 1]))
+
+
 def _stats_dict(stats_vector, n_wanted, k0, max_dist_point, proportion_minority, n_class):
     """The stats vector of :func:`oversample_class`, named, with the parameters."""
     k_final, max_dist_final, proportion_final = relaxed_params(
@@ -187,22 +213,21 @@ def oversample_one_group(
     tolerance,
     rng,
     gap=None,
+    filter_search="exact",
 ):
     """Run the KNNOR steps for ``group``; ``scale`` is every index's
     :class:`NeighbourIndex` scale, ``targets`` the carried values of every
     row (or ``None``) and ``tolerance`` their allowed disagreement; ``gap``
     (or ``None``: measured here) the smallest non-zero distance from the
     group to the other rows, for "auto" ``max_dist_point``."""
-    class_rows = np.flatnonzero(groups == group).astype(np.int64)
-    class_data = np.ascontiguousarray(data[class_rows])
+    geometry = GroupGeometry.of(data, groups, group, n_neighbors, scale)
+    class_rows, class_data, k0 = geometry.rows, geometry.data, geometry.k0
+    class_index, neighbours, k_distances = (
+        geometry.index,
+        geometry.neighbours,
+        geometry.k_distances,
+    )
     n_class = class_rows.shape[0]
-
-    k0 = auto_n_neighbors(class_data) if n_neighbors == "auto" else int(n_neighbors)
-    if n_class < k0 + 1:
-        raise GroupTooSmallError(group, n_class, k0 + 1)
-    class_index = NeighbourIndex(class_data, scale)
-    sq_dist, neighbours = class_index.knn(class_data, k0, exclude_self=True)
-    k_distances = np.sqrt(sq_dist[:, k0 - 1])
     seed_rank = np.empty(n_class, dtype=np.int64)
     seed_rank[np.argsort(k_distances, kind="stable")] = np.arange(n_class)
 
@@ -240,9 +265,10 @@ def oversample_one_group(
         filter_rule,
         filter_neighbors,
         k0,
+        filter_search,
     )
     oversample_class = OVERSAMPLERS[
-        filter_path(reliability_filter, rule, class_index),
+        filter_path(reliability_filter, rule, class_index, filter_search),
         bool(reliability_filter and targets is not None and tolerance < np.inf),
     ]
     synthetic, provenance, weights, values, stats_vector = oversample_class(
@@ -257,6 +283,7 @@ def oversample_one_group(
         budget,
     )
     stats = _stats_dict(stats_vector, n_wanted, k0, max_dist_point, proportion_minority, n_class)
+    stats["filter_search"] = filter_search
     if targets is not None:
         stats["n_rejected_target"] = int(stats_vector[STAT_REJECTED_TARGET])
     return GroupResult(synthetic, provenance, weights, values, stats)
@@ -309,6 +336,7 @@ def oversample(
     tolerance=None,
     scale=None,
     gaps=None,
+    filter_search="exact",
 ):
     """KNNOR for every group in ``n_wanted`` (group -> number of rows).
 
@@ -321,7 +349,9 @@ def oversample(
     values are rounded to it before they are judged. ``targets`` (float64,
     one per row) are carried along each walk with its weights, and
     ``tolerance`` (group -> float) is how far a candidate's carried value may
-    be from those of its nearest group rows.
+    be from those of its nearest group rows. ``filter_search`` is
+    ``"exact"`` (every verdict proven) or ``"graph"`` (verdicts from the
+    neighbour lists alone: :mod:`knnor._kernels.graph`).
 
     ``scale`` and ``gaps`` let a caller that passes only part of the rows
     (:mod:`knnor.dask`: the groups and the other rows near them) give what
@@ -359,6 +389,7 @@ def oversample(
                 tolerance=np.inf if tolerance is None else tolerance[group],
                 rng=random_state,
                 gap=gaps.get(group),
+                filter_search=filter_search,
             )
             if reliability_filter and len(n_wanted) > 1:
                 earlier = np.vstack([earlier, results[group].synthetic])

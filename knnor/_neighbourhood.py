@@ -10,11 +10,13 @@ at the original rows only; generating and assembling synthetic rows is
 import numba
 import numpy as np
 
+from knnor._cell_lists import cell_lists
 from knnor._kernels import geometry
 from knnor._kernels.blas import blas_knn, blas_knn_within, blas_rows
 from knnor._kernels.filter import row_hashes
-from knnor._kernels.judge import BLAS, TREE, UNFILTERED, VOTE
-from knnor._kernels.layout import BlasRows, ClassSide, OtherSide, VoteRule
+from knnor._kernels.graph import merged_lists
+from knnor._kernels.judge import BLAS, GRAPH, TREE, UNFILTERED, VOTE
+from knnor._kernels.layout import BlasRows, ClassSide, KDTree, OtherSide, VoteRule
 from knnor._kernels.neighbours import (
     LEAF_SIZE,
     NO_ROW,
@@ -29,6 +31,11 @@ TREE_MAX_FEATURES = 16
 OTHER_LIST_SIZE = 12
 #: ... and only those within this many of its in-class k-distances.
 OTHER_LIST_RADIUS = 1.5
+#: Rows of other classes each class row lists when the lists alone decide ("graph"):
+#: more than the exact filter's, which falls back on a search when they fall short.
+GRAPH_LIST_SIZE = 24
+#: Steps that merge each row's approximate list with its neighbours' ("graph").
+GRAPH_MERGE_STEPS = 1
 #: "auto" proportion_minority never keeps fewer than this share as seeds.
 AUTO_PROPORTION_FLOOR = 0.5
 
@@ -37,18 +44,25 @@ class NeighbourIndex:
     """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan.
 
     The scan is a tree whose single leaf holds every row (so the filter
-    kernels keep one signature), searched with BLAS products on rows times
+    kernels keep one signature; ``searched=False`` builds only that, for rows
+    the filter reads by position but never searches), searched with BLAS products on rows times
     ``scale``: one power of two for every index of a resampling
     (:func:`knnor._kernels.blas.power_of_two_scale` of all rows), so that
     neither rows nor queries can overflow single precision.
     """
 
-    def __init__(self, data, scale):
-        self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
+    def __init__(self, data, scale, searched=True):
+        self.use_tree = data.shape[1] <= TREE_MAX_FEATURES and searched
         leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
         self.tree = build_kdtree(data, leaf_size)
         self.scale = scale
-        self.blas = None if self.use_tree else blas_rows(self.tree[0], scale)
+        self.blas = blas_rows(self.tree[0], scale) if searched and not self.use_tree else None
+
+    def tree_position(self):
+        """Where each row of the data sits in the tree's ``points``."""
+        position = np.empty_like(self.tree.order)
+        position[self.tree.order] = np.arange(self.tree.order.shape[0])
+        return position
 
     def knn_within(self, queries, k, radius_sq, visit_order):
         """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
@@ -68,6 +82,16 @@ class NeighbourIndex:
         if self.use_tree:
             return tree_knn(self.tree, queries, k, exclude_self)
         return blas_knn(self.blas, queries, k, exclude_self)
+
+
+def single_leaf_tree(data, order):
+    """A :class:`~knnor._kernels.layout.KDTree` of one leaf holding the rows
+    of ``data`` in ``order``: rows read by position, never searched."""
+    points = np.ascontiguousarray(data[order])
+    lower = points.min(axis=0, initial=np.inf)[None]
+    upper = points.max(axis=0, initial=-np.inf)[None]
+    ends = np.array([0, order.shape[0]], dtype=np.int64)
+    return KDTree(points, order.astype(np.int64), ends[:1], ends[1:], lower, upper)
 
 
 def sorted_row_hashes(data):
@@ -154,6 +178,7 @@ def filter_sides(
     filter_rule,
     filter_neighbors,
     k0,
+    filter_search="exact",
 ):
     """What the reliability filter checks a class's candidates against.
 
@@ -163,26 +188,39 @@ def filter_sides(
     by scanning (BLAS filter), else two of no rows. Each class row gets its list of the
     ``OTHER_LIST_SIZE`` nearest rows of other classes (as positions in their
     tree) and the reach of that list and of its in-class ``neighbours``; a
-    list holding every row reaches infinitely far. Without the filter,
-    stand-ins of the same types.
+    list holding every row reaches infinitely far. With ``filter_search=
+    "graph"`` the lists come from :func:`knnor._cell_lists.cell_lists`
+    (approximate; nothing else of the other side is indexed). Without the
+    filter, stand-ins of the same types.
     """
     other_rows = np.flatnonzero(labels != labels[class_rows[0]])
     if not reliability_filter:
         other_rows = other_rows[:1]
-    other_index = NeighbourIndex(np.ascontiguousarray(data[other_rows]), class_index.scale)
+    other_data = np.ascontiguousarray(data[other_rows])
     n_class = class_data.shape[0]
-    if reliability_filter:
-        n_listed = min(OTHER_LIST_SIZE, other_rows.shape[0])
+    graph = reliability_filter and filter_search == "graph"
+    n_listed = min(GRAPH_LIST_SIZE if graph else OTHER_LIST_SIZE, other_rows.shape[0])
+    radius_sq = (OTHER_LIST_RADIUS * k_distances) ** 2
+    class_tree = class_index.tree
+    if graph:
+        cells = cell_lists(class_data, other_data, n_listed, radius_sq)
+        listed = cells.lists
+        for _ in range(GRAPH_MERGE_STEPS):
+            listed = merged_lists(class_data, other_data, listed, neighbours, radius_sq)
+        other_index = NeighbourIndex(other_data, class_index.scale, searched=False)
+        other_index.tree = single_leaf_tree(other_data, cells.other_order)
+        if not class_index.use_tree:  # candidates are visited in their seeds' tree order
+            class_tree = single_leaf_tree(class_data, cells.group_order)
+        other_lists = np.where(listed >= 0, other_index.tree_position()[listed], -1)
+        other_reach = class_reach = np.zeros(n_class)  # lists trusted, not bounded
+        hash_keys, hash_positions = sorted_row_hashes(class_data)
+    elif reliability_filter:
+        other_index = NeighbourIndex(other_data, class_index.scale)
         listed_sq, listed = other_index.knn_within(
-            class_data,
-            n_listed,
-            (OTHER_LIST_RADIUS * k_distances) ** 2,
-            visit_order=class_index.tree.order,
+            class_data, n_listed, radius_sq, visit_order=class_index.tree.order
         )
         found = listed != NO_ROW
-        tree_position = np.empty_like(other_index.tree.order)
-        tree_position[other_index.tree.order] = np.arange(other_rows.shape[0])
-        other_lists = np.where(found, tree_position[np.where(found, listed, 0)], -1)
+        other_lists = np.where(found, other_index.tree_position()[np.where(found, listed, 0)], -1)
         other_reach = np.sqrt(listed_sq[:, -1])
         if n_listed == other_rows.shape[0]:
             other_reach[found[:, -1]] = np.inf
@@ -191,12 +229,13 @@ def filter_sides(
             class_reach[:] = np.inf
         hash_keys, hash_positions = sorted_row_hashes(class_data)
     else:
+        other_index = NeighbourIndex(other_data, class_index.scale, searched=False)
         other_lists = np.empty((n_class, 0), dtype=np.int64)
         other_reach = class_reach = np.zeros(n_class)
         hash_keys, hash_positions = sorted_row_hashes(class_data[:0])
     class_side = ClassSide(
         class_data,
-        class_index.tree,
+        class_tree,
         class_rows,
         neighbours,
         class_reach,
@@ -204,7 +243,7 @@ def filter_sides(
         hash_positions,
     )
     other_side = OtherSide(other_index.tree, other_rows, other_lists, other_reach)
-    if reliability_filter and not class_index.use_tree:
+    if reliability_filter and not graph and not class_index.use_tree:
         blas_sides = (class_index.blas, other_index.blas)
     else:
         no_rows = np.empty((0, data.shape[1]))
@@ -218,12 +257,15 @@ def filter_sides(
     return class_side, other_side, blas_sides, rule
 
 
-def filter_path(reliability_filter, rule, class_index):
+def filter_path(reliability_filter, rule, class_index, filter_search="exact"):
     """Which filter kernels judge a group's candidates (a
-    :mod:`knnor._kernels.judge` code): none, the vote, the BLAS scan
-    (data searched by scanning) or the kd-tree filter."""
+    :mod:`knnor._kernels.judge` code): none, the lists alone (``"graph"``),
+    the vote, the BLAS scan (data searched by scanning) or the kd-tree
+    filter."""
     if not reliability_filter:
         return UNFILTERED
+    if filter_search == "graph":
+        return GRAPH
     if rule.n_votes > 0:
         return VOTE
     return TREE if class_index.use_tree else BLAS

@@ -13,6 +13,7 @@ from scipy.sparse import sparray, spmatrix
 
 Auto = Literal["auto"]
 FilterRule = Literal["unanimous", "majority"]
+FilterSearch = Literal["exact", "graph"]
 RandomStateLike = int | np.random.RandomState | None
 SamplingStrategy = float | str | Mapping[Any, int] | Callable[..., Mapping[Any, int]]
 MatrixLike = ArrayLike | spmatrix | sparray

@@ -25,6 +25,7 @@ from knnor._engine import GroupTooSmallError, output_grid, oversample
 from knnor._typing import (
     Auto,
     FilterRule,
+    FilterSearch,
     MatrixLike,
     RandomStateLike,
     Resampled,
@@ -81,6 +82,8 @@ class KNNOR(BaseOverSampler):
     {filter_rule}
 
     {filter_neighbors}
+
+    {filter_search}
 
     {random_state}
 
@@ -179,6 +182,7 @@ class KNNOR(BaseOverSampler):
         reliability_filter: bool = True,
         filter_rule: FilterRule = "unanimous",
         filter_neighbors: int | Auto = "auto",
+        filter_search: FilterSearch = "exact",
         random_state: RandomStateLike = None,
         n_jobs: int | None = None,
     ) -> None:
@@ -189,6 +193,7 @@ class KNNOR(BaseOverSampler):
         self.reliability_filter = reliability_filter
         self.filter_rule = filter_rule
         self.filter_neighbors = filter_neighbors
+        self.filter_search = filter_search
         self.random_state = random_state
         self.n_jobs = n_jobs
 

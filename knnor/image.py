@@ -21,7 +21,7 @@ from knnor._adapter import (
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
 from knnor._image_input import check_encoder, check_images, check_labels
-from knnor._typing import Auto, FilterRule, RandomStateLike, SamplingStrategy
+from knnor._typing import Auto, FilterRule, FilterSearch, RandomStateLike, SamplingStrategy
 from knnor.exceptions import KNNORWarning
 
 #: Engine calls at most, the first included, to replace decoded duplicates.
@@ -89,6 +89,8 @@ class KNNORImage(BaseOverSampler):
 
     {filter_neighbors}
 
+    {filter_search}
+
     {random_state}
 
     {n_jobs}
@@ -155,6 +157,7 @@ class KNNORImage(BaseOverSampler):
         reliability_filter: bool = True,
         filter_rule: FilterRule = "unanimous",
         filter_neighbors: int | Auto = "auto",
+        filter_search: FilterSearch = "exact",
         random_state: RandomStateLike = None,
         n_jobs: int | None = None,
     ) -> None:
@@ -166,6 +169,7 @@ class KNNORImage(BaseOverSampler):
         self.reliability_filter = reliability_filter
         self.filter_rule = filter_rule
         self.filter_neighbors = filter_neighbors
+        self.filter_search = filter_search
         self.random_state = random_state
         self.n_jobs = n_jobs
 

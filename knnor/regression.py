@@ -23,7 +23,14 @@ from knnor._adapter import (
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample
 from knnor._relevance import box_plot_control_points, find_bumps, relevance_function
-from knnor._typing import Auto, FilterRule, MatrixLike, RandomStateLike, Resampled
+from knnor._typing import (
+    Auto,
+    FilterRule,
+    FilterSearch,
+    MatrixLike,
+    RandomStateLike,
+    Resampled,
+)
 from knnor.exceptions import KNNORWarning
 
 
@@ -99,6 +106,8 @@ default="auto"
     {filter_rule}
 
     {filter_neighbors}
+
+    {filter_search}
 
     {random_state}
 
@@ -206,6 +215,7 @@ default="auto"
         reliability_filter: bool = True,
         filter_rule: FilterRule = "unanimous",
         filter_neighbors: int | Auto = "auto",
+        filter_search: FilterSearch = "exact",
         random_state: RandomStateLike = None,
         n_jobs: int | None = None,
     ) -> None:
@@ -219,6 +229,7 @@ default="auto"
         self.reliability_filter = reliability_filter
         self.filter_rule = filter_rule
         self.filter_neighbors = filter_neighbors
+        self.filter_search = filter_search
         self.random_state = random_state
         self.n_jobs = n_jobs
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "knnor"
-ENGINE = ["_engine.py", "_neighbourhood.py"]
+ENGINE = ["_engine.py", "_neighbourhood.py", "_cell_lists.py", "_agreement.py"]
 #: Everything else: the adapters, what they share, datasets, benchmark, plotting.
 ADAPTERS = sorted(
     str(path.relative_to(PACKAGE))

@@ -2,7 +2,7 @@
 
 One small parallel kernel per job. The generation loop
 (:func:`knnor._kernels.oversample.oversampler`) is compiled for one filter
-path (``UNFILTERED``, ``TREE``, ``BLAS`` or ``VOTE``) and calls only that
+path (``UNFILTERED``, ``TREE``, ``BLAS``, ``VOTE`` or ``GRAPH``) and calls only that
 path's kernels, so a first call compiles the walk and its own filter, not all
 four.
 
@@ -15,13 +15,14 @@ import numpy as np
 from numba import njit, prange
 
 from knnor._kernels.filter import RELIABLE, WRONG_TARGET, certificate_verdict, filter_verdict
+from knnor._kernels.graph import graph_verdict
 from knnor._kernels.grid import snap_to_grid
 from knnor._kernels.layout import ClassSide, KDTree, OtherSide
 from knnor._kernels.target import carried_value, values_agree, walk_weights
 from knnor._kernels.vote import vote_verdict
 from knnor._kernels.walk import walk
 
-UNFILTERED, TREE, BLAS, VOTE = 0, 1, 2, 3
+UNFILTERED, TREE, BLAS, VOTE, GRAPH = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
@@ -157,6 +158,34 @@ def vote_verdicts(
             KDTree(o_points, o_order, o_start, o_end, o_lower, o_upper),
             other_rows,
             stack,
+        )
+
+
+@njit(cache=True, parallel=True)
+def graph_verdicts(
+    class_side, other_side, candidates, seeds, n_steps, n_votes, quorum, visit_order, verdicts
+):
+    """The approximate filter's verdict of every candidate, from the
+    neighbour lists alone (:func:`knnor._kernels.graph.graph_verdict`)."""
+    class_data, class_tree, class_rows, neighbours, class_reach, hash_keys, hash_positions = (
+        class_side
+    )
+    c_points, c_order, c_start, c_end, c_lower, c_upper = class_tree
+    other_tree, other_rows, other_lists, other_reach = other_side
+    o_points, o_order, o_start, o_end, o_lower, o_upper = other_tree
+    for i in prange(visit_order.shape[0]):
+        b = visit_order[i]
+        c_tree = KDTree(c_points, c_order, c_start, c_end, c_lower, c_upper)
+        o_tree = KDTree(o_points, o_order, o_start, o_end, o_lower, o_upper)
+        verdicts[b] = graph_verdict(
+            candidates[b],
+            anchors_of(seeds[b], neighbours, n_steps),
+            n_votes,
+            quorum,
+            ClassSide(
+                class_data, c_tree, class_rows, neighbours, class_reach, hash_keys, hash_positions
+            ),
+            OtherSide(o_tree, other_rows, other_lists, other_reach),
         )
 
 

@@ -24,10 +24,12 @@ from knnor._kernels.filter import (
 )
 from knnor._kernels.judge import (
     BLAS,
+    GRAPH,
     TREE,
     UNFILTERED,
     VOTE,
     certificate_verdicts,
+    graph_verdicts,
     target_verdicts,
     tree_verdicts,
     vote_verdicts,
@@ -244,6 +246,18 @@ def oversampler(path, check_targets):
                     stack_size,
                     verdicts,
                 )
+            elif path == GRAPH:
+                graph_verdicts(
+                    class_side,
+                    other_side,
+                    batch.candidates,
+                    seeds_b,
+                    k,
+                    vote_rule.n_votes if vote_rule.n_votes > 0 else n_check,
+                    vote_rule.quorum if vote_rule.n_votes > 0 else n_check,
+                    order,
+                    verdicts,
+                )
             elif path == BLAS:
                 certificate_verdicts(
                     class_side, other_side, batch.candidates, seeds_b, k, n_check, order, verdicts
@@ -362,6 +376,8 @@ OVERSAMPLERS = {
         (BLAS, True),
         (VOTE, False),
         (VOTE, True),
+        (GRAPH, False),
+        (GRAPH, True),
     ]
 }
 """The compiled :func:`oversampler` of each (path, check_targets)."""
