@@ -101,7 +101,8 @@ class KNNOR(BaseOverSampler):
         used (``n_neighbors``, ``max_dist_point``, ``proportion_minority``,
         ``n_seeds``; "auto" values resolved), ``max_relaxation_level`` and the
         parameters in force at the end (``final_n_neighbors``,
-        ``final_max_dist_point``, ``final_proportion_minority``).
+        ``final_max_dist_point``, ``final_proportion_minority``) and
+        ``filter_search``.
 
     provenance_ : ndarray of shape (n_synthetic, max_k + 1), dtype int64
         Row ``i`` describes synthetic sample ``i`` (row ``n_samples + i`` of

@@ -1,7 +1,9 @@
 """Smoke test of benchmarks/bench_vs_smote.py on tiny data (a few seconds)."""
 
 import argparse
+import csv
 import importlib.util
+import io
 import json
 import subprocess
 import sys
@@ -121,3 +123,22 @@ def test_blas_scan_script_prints_both_rates():
     assert len(row) == 1
     gemm, scan, ratio = (cell.strip() for cell in row[0].strip("|").split("|")[1:])
     assert float(gemm) > 0 and float(scan) > 0 and ratio.endswith("%")
+
+
+def test_filter_agreement_script_prints_counts_that_add_up():
+    script = SCRIPT.parent / "bench_filter_agreement.py"
+    command = [sys.executable, str(script), "--sizes", "1500x6", "--candidates", "3000"]
+    command += ["--source", "quick", "--candidates-per-row", "3"]
+    run = subprocess.run(command, capture_output=True, text=True, check=True)
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert rows[0]["dataset"] == "make_classification 1500x6" and rows[-1]["dataset"] == "pooled"
+    assert len(rows) > 3
+    parts = ["both_accept", "both_reject", "false_accepts", "false_rejects"]
+    for row in rows:
+        assert sum(int(row[part]) for part in parts) == int(row["n_candidates"])
+        assert float(row["false_accept_pct"]) == pytest.approx(
+            100 * int(row["false_accepts"]) / int(row["n_candidates"]), abs=1e-4
+        )
+    assert int(rows[0]["n_candidates"]) == 3000 and int(rows[0]["both_reject"]) > 0
+    for part in ["n_candidates", *parts]:
+        assert int(rows[-1][part]) == sum(int(row[part]) for row in rows[:-1])
