@@ -34,6 +34,10 @@ OTHER_LIST_RADIUS = 1.5
 #: Rows of other classes each class row lists when the lists alone decide ("graph"):
 #: more than the exact filter's, which falls back on a search when they fall short.
 GRAPH_LIST_SIZE = 24
+#: Below this many (group row, other row) pairs, or when a kd-tree searches
+#: the data, "graph" lists are the exact ones: cheap there, and cells of a
+#: small group are too coarse to find them.
+GRAPH_EXACT_PAIRS = 2**25
 #: Steps that merge each row's approximate list with its neighbours' ("graph").
 GRAPH_MERGE_STEPS = 1
 #: "auto" proportion_minority never keeps fewer than this share as seeds.
@@ -189,7 +193,8 @@ def filter_sides(
     ``OTHER_LIST_SIZE`` nearest rows of other classes (as positions in their
     tree) and the reach of that list and of its in-class ``neighbours``; a
     list holding every row reaches infinitely far. With ``filter_search=
-    "graph"`` the lists come from :func:`knnor._cell_lists.cell_lists`
+    "graph"`` the lists are longer (``GRAPH_LIST_SIZE``) and, on large data
+    searched by scanning, come from :func:`knnor._cell_lists.cell_lists`
     (approximate; nothing else of the other side is indexed). Without the
     filter, stand-ins of the same types.
     """
@@ -202,18 +207,16 @@ def filter_sides(
     n_listed = min(GRAPH_LIST_SIZE if graph else OTHER_LIST_SIZE, other_rows.shape[0])
     radius_sq = (OTHER_LIST_RADIUS * k_distances) ** 2
     class_tree = class_index.tree
-    if graph:
+    if graph and not class_index.use_tree and n_class * other_rows.shape[0] > GRAPH_EXACT_PAIRS:
         cells = cell_lists(class_data, other_data, n_listed, radius_sq)
         listed = cells.lists
         for _ in range(GRAPH_MERGE_STEPS):
             listed = merged_lists(class_data, other_data, listed, neighbours, radius_sq)
         other_index = NeighbourIndex(other_data, class_index.scale, searched=False)
         other_index.tree = single_leaf_tree(other_data, cells.other_order)
-        if not class_index.use_tree:  # candidates are visited in their seeds' tree order
-            class_tree = single_leaf_tree(class_data, cells.group_order)
+        # Candidates are visited in their seeds' tree order: make it the cells'.
+        class_tree = single_leaf_tree(class_data, cells.group_order)
         other_lists = np.where(listed >= 0, other_index.tree_position()[listed], -1)
-        other_reach = class_reach = np.zeros(n_class)  # lists trusted, not bounded
-        hash_keys, hash_positions = sorted_row_hashes(class_data)
     elif reliability_filter:
         other_index = NeighbourIndex(other_data, class_index.scale)
         listed_sq, listed = other_index.knn_within(
@@ -221,6 +224,10 @@ def filter_sides(
         )
         found = listed != NO_ROW
         other_lists = np.where(found, other_index.tree_position()[np.where(found, listed, 0)], -1)
+    if graph:
+        other_reach = class_reach = np.zeros(n_class)  # lists trusted, not bounded
+        hash_keys, hash_positions = sorted_row_hashes(class_data)
+    elif reliability_filter:
         other_reach = np.sqrt(listed_sq[:, -1])
         if n_listed == other_rows.shape[0]:
             other_reach[found[:, -1]] = np.inf

@@ -113,8 +113,9 @@ def reference_verdict(candidate, anchors, n_votes, quorum, class_side, other_sid
 
 
 @pytest.mark.parametrize("n_votes, quorum", [(1, 1), (3, 3), (3, 2), (5, 3)])
-def test_graph_verdict_applies_the_rule_to_the_neighbourhood(n_votes, quorum):
-    X, y = overlapping()
+def test_graph_verdict_applies_the_rule_to_the_neighbourhood(n_votes, quorum, monkeypatch):
+    X, y = overlapping(n_features=20)  # scanned: cells, rows in cell order
+    monkeypatch.setattr(_neighbourhood, "GRAPH_EXACT_PAIRS", 0)
     geometry = GroupGeometry.of(X, y, 1, 3, 1.0)
     class_side, other_side, _, _ = _neighbourhood.filter_sides(
         X,
@@ -167,8 +168,15 @@ def test_with_every_other_row_listed_graph_never_accepts_what_exact_rejects(monk
     )
 
 
-@pytest.mark.parametrize("n_features", [6, 40])
-def test_graph_agrees_with_the_exact_filter(n_features):
+#: (features, whether the lists come from cells): a kd-tree lists exactly; on
+#: small scanned data cells are forced by lowering the pair threshold.
+LIST_KINDS = [(6, False), (40, False), (40, True)]
+
+
+@pytest.mark.parametrize("n_features, cells", LIST_KINDS)
+def test_graph_agrees_with_the_exact_filter(n_features, cells, monkeypatch):
+    if cells:
+        monkeypatch.setattr(_neighbourhood, "GRAPH_EXACT_PAIRS", 0)
     X, y = overlapping(n=4000, n_features=n_features, seed=5)
     agreement = filter_agreement(X, y, 1, 20000)
     assert agreement.both_reject > 50
@@ -176,8 +184,10 @@ def test_graph_agrees_with_the_exact_filter(n_features):
     assert agreement.agreement > 0.998
 
 
-@pytest.mark.parametrize("n_features", [6, 40])
-def test_graph_output_is_bit_identical_whatever_n_jobs(n_features):
+@pytest.mark.parametrize("n_features, cells", LIST_KINDS)
+def test_graph_output_is_bit_identical_whatever_n_jobs(n_features, cells, monkeypatch):
+    if cells:
+        monkeypatch.setattr(_neighbourhood, "GRAPH_EXACT_PAIRS", 0)
     X, y = overlapping(n=3000, n_features=n_features, seed=6)
     runs = [
         KNNOR(filter_search="graph", random_state=7, n_jobs=n).fit_resample(X, y) for n in (1, 2)
