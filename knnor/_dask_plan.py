@@ -131,3 +131,33 @@ def certified(synthetic, provenance, radius, gathered, reach):
         bound = np.where(provenance[part] >= 0, reach[anchors] * low - gap * high, -np.inf)
         proven[part] = bound.max(axis=1, initial=-np.inf) > radius[part] * high
     return proven
+
+
+def grid_slack(dtypes, max_abs):
+    """How far rounding a synthetic row to the output ``dtypes`` can move it:
+    half a unit per integer column, half an ulp of the largest value per
+    float32 or float16 column, and a hair for float64 arithmetic."""
+    per_column = []
+    for dtype in dtypes:
+        dtype = np.dtype(getattr(dtype, "numpy_dtype", dtype))
+        if dtype.kind in "biu":
+            per_column.append(0.5)
+        elif dtype.kind == "f" and dtype.itemsize < 8:
+            per_column.append(max_abs * np.finfo(dtype).eps)
+    return float(np.hypot.reduce(per_column, initial=0.0) + max_abs * 1e-12)
+
+
+def walk_balls(gathered, stats, slack):
+    """Per gathered row, the radius around it that holds every candidate a
+    walk from it can make: its ``k0``-th nearest class row's distance (a
+    walk stays in the hull of the seed and its first ``k0`` neighbours) plus
+    ``slack``, widened by :data:`RADIUS_MARGIN`. A rejected candidate that
+    equals another class's row is a duplicate, not a wrong-neighbours reject;
+    such a row lies within this radius."""
+    _, g_rows, g_codes = gathered
+    ball = np.zeros(g_rows.shape[0])
+    for code, group_stats in stats.items():
+        mine = g_codes == code
+        k = group_stats["n_neighbors"] + 1  # the row itself comes first
+        ball[mine] = KDTree(g_rows[mine]).query(g_rows[mine], k=k)[0][:, -1]
+    return (ball + slack) * (1.0 + RADIUS_MARGIN)

@@ -32,13 +32,16 @@ from knnor._adapter import (
     reject_non_numeric_columns,
     substitute_engine_docs,
 )
+from knnor._dask_parts import RADIUS_MARGIN
 from knnor._dask_plan import (
     OWNER,
     certified,
     check_budget,
     class_rank,
+    grid_slack,
     radii,
     strategy_from_counts,
+    walk_balls,
 )
 from knnor._engine import GroupTooSmallError, output_grid, oversample, power_of_two_scale
 from knnor.classification import KNNOR
@@ -268,9 +271,28 @@ class DaskKNNOR(KNNOR):
             self.n_context_rows_ = context[0].shape[0]
             if not self.reliability_filter:
                 return synthesis, provenance
-            new = self._missing_rows(
-                data, gathered, context, reach, synthesis, provenance, verified
+            queries, query_radii = self._unproven(
+                data, gathered, reach, synthesis, provenance, verified
             )
+            if self.n_rounds_ == 1:
+                # Rows a rejected candidate could equal (a duplicate, not a wrong
+                # neighbour): around each walk, once; the run does not move them.
+                walks = walk_balls(gathered, synthesis.stats, self._grid_slack(data))
+                uncovered = walks > reach * (1.0 - RADIUS_MARGIN)
+                queries = np.concatenate([queries, gathered[1][uncovered]])
+                query_radii = np.concatenate([query_radii, walks[uncovered]])
+            if not query_radii.size:
+                return synthesis, provenance
+            answers = _map(
+                parts.rows_within,
+                data,
+                data.classes,
+                np.unique(gathered[2]),
+                _share(queries),
+                _share(query_radii),
+                _share(np.sort(context[0])),
+            )
+            new = parts.concatenate(*dask.compute(*answers))
             if not new[0].size:
                 return synthesis, provenance
             context = parts.concatenate(context, new)
@@ -295,11 +317,10 @@ class DaskKNNOR(KNNOR):
             context = (unique, flat_rows[first], codes.ravel()[listed][first])
         return context, reach, gaps
 
-    def _missing_rows(self, data, gathered, context, reach, synthesis, provenance, verified):
-        """Rows outside ``context`` near enough an accepted synthetic row to
-        change its verdict, from one pass over the partitions; the rows the
-        first guess already proves, or an earlier pass (in ``verified``),
-        are not asked about."""
+    def _unproven(self, data, gathered, reach, synthesis, provenance, verified):
+        """(rows, radii) of the accepted synthetic rows whose verdict neither
+        the first guess proves nor an earlier pass (``verified``) checked: the
+        rows of other classes within the radius must be fetched."""
         ranks = {
             code: class_rank(stats, self.filter_rule, self.filter_neighbors, data.counts[code])
             for code, stats in synthesis.stats.items()
@@ -310,18 +331,13 @@ class DaskKNNOR(KNNOR):
             key = (synthesis.groups[i], synthesis.rows[i].tobytes())
             ask[i] = key not in verified
             verified.add(key)
-        if not ask.any():
-            return tuple(field[:0] for field in context)
-        answers = _map(
-            parts.rows_within,
-            data,
-            data.classes,
-            np.unique(gathered[2]),
-            _share(synthesis.rows[ask]),
-            _share(radius[ask]),
-            _share(np.sort(context[0])),
-        )
-        return parts.concatenate(*dask.compute(*answers))
+        return synthesis.rows[ask], radius[ask]
+
+    def _grid_slack(self, data):
+        """How far rounding to the output's dtypes can move a synthetic row."""
+        X = data.X
+        dtypes = list(X.dtypes) if hasattr(X, "columns") else [_array_dtype(X)] * X.shape[1]
+        return grid_slack(dtypes, data.max_abs)
 
     def _run(self, data, gathered, context, n_wanted, gaps, random_state):
         """The engine on the gathered and context rows in global row order

@@ -155,6 +155,31 @@ def test_dataframe_with_integer_and_float32_columns_and_three_string_classes(cli
     assert got[0].index[-1] == len(got[0]) - 1  # synthetic rows numbered after the originals
 
 
+@pytest.mark.filterwarnings("ignore::knnor.KNNORWarning")
+def test_candidates_equal_to_rows_of_other_classes_count_as_duplicates(client):
+    # Three small-range integer columns: most candidates land on existing rows,
+    # some of them of the other class, which the filter calls duplicates (not
+    # wrong neighbours) only if the run saw those rows.
+    X, y = make_classification(
+        n_samples=2000,
+        n_features=3,
+        n_informative=3,
+        n_redundant=0,
+        n_clusters_per_class=1,
+        weights=[0.85, 0.15],
+        class_sep=0.5,
+        random_state=1,
+    )
+    frame = pd.DataFrame(np.round(X * 3).astype(np.int64), columns=["a", "b", "c"])
+    labels = pd.Series(y, name="y")
+    dask_X, dask_y = dd.from_pandas(frame, npartitions=4), dd.from_pandas(labels, npartitions=4)
+    reference, expected, sampler, got = resample_both(
+        {"random_state": 1}, frame, labels, dask_X, dask_y, first_guess_size=1
+    )
+    assert_same(reference, expected, sampler, got)
+    assert reference.class_stats_[1]["n_rejected_duplicate"] > 1000
+
+
 def test_float32_array_keeps_its_dtype_and_the_original_blocks(client):
     X, y = overlapping_data(seed=4)
     dask_X, dask_y = as_dask_arrays(X.astype(np.float32), y, 3)
