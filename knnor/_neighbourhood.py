@@ -48,25 +48,18 @@ class NeighbourIndex:
     """Exact k-NN over fixed rows: a kd-tree in low dimension, else a scan.
 
     The scan is a tree whose single leaf holds every row (so the filter
-    kernels keep one signature; ``searched=False`` builds only that, for rows
-    the filter reads by position but never searches), searched with BLAS products on rows times
+    kernels keep one signature), searched with BLAS products on rows times
     ``scale``: one power of two for every index of a resampling
     (:func:`knnor._kernels.blas.power_of_two_scale` of all rows), so that
     neither rows nor queries can overflow single precision.
     """
 
-    def __init__(self, data, scale, searched=True):
-        self.use_tree = data.shape[1] <= TREE_MAX_FEATURES and searched
+    def __init__(self, data, scale):
+        self.use_tree = data.shape[1] <= TREE_MAX_FEATURES
         leaf_size = LEAF_SIZE if self.use_tree else max(1, data.shape[0])
         self.tree = build_kdtree(data, leaf_size)
         self.scale = scale
-        self.blas = blas_rows(self.tree[0], scale) if searched and not self.use_tree else None
-
-    def tree_position(self):
-        """Where each row of the data sits in the tree's ``points``."""
-        position = np.empty_like(self.tree.order)
-        position[self.tree.order] = np.arange(self.tree.order.shape[0])
-        return position
+        self.blas = None if self.use_tree else blas_rows(self.tree[0], scale)
 
     def knn_within(self, queries, k, radius_sq, visit_order):
         """Up to k nearest rows within ``sqrt(radius_sq)`` of each query.
@@ -96,6 +89,13 @@ def single_leaf_tree(data, order):
     upper = points.max(axis=0, initial=-np.inf)[None]
     ends = np.array([0, order.shape[0]], dtype=np.int64)
     return KDTree(points, order.astype(np.int64), ends[:1], ends[1:], lower, upper)
+
+
+def tree_positions(tree):
+    """Where each row of the data sits in ``tree.points``."""
+    position = np.empty_like(tree.order)
+    position[tree.order] = np.arange(tree.order.shape[0])
+    return position
 
 
 def sorted_row_hashes(data):
@@ -212,18 +212,18 @@ def filter_sides(
         listed = cells.lists
         for _ in range(GRAPH_MERGE_STEPS):
             listed = merged_lists(class_data, other_data, listed, neighbours, radius_sq)
-        other_index = NeighbourIndex(other_data, class_index.scale, searched=False)
-        other_index.tree = single_leaf_tree(other_data, cells.other_order)
+        other_tree = single_leaf_tree(other_data, cells.other_order)
         # Candidates are visited in their seeds' tree order: make it the cells'.
         class_tree = single_leaf_tree(class_data, cells.group_order)
-        other_lists = np.where(listed >= 0, other_index.tree_position()[listed], -1)
+        other_lists = np.where(listed >= 0, tree_positions(other_tree)[listed], -1)
     elif reliability_filter:
         other_index = NeighbourIndex(other_data, class_index.scale)
         listed_sq, listed = other_index.knn_within(
             class_data, n_listed, radius_sq, visit_order=class_index.tree.order
         )
+        other_tree = other_index.tree
         found = listed != NO_ROW
-        other_lists = np.where(found, other_index.tree_position()[np.where(found, listed, 0)], -1)
+        other_lists = np.where(found, tree_positions(other_tree)[np.where(found, listed, 0)], -1)
     if graph:
         other_reach = class_reach = np.zeros(n_class)  # lists trusted, not bounded
         hash_keys, hash_positions = sorted_row_hashes(class_data)
@@ -236,7 +236,7 @@ def filter_sides(
             class_reach[:] = np.inf
         hash_keys, hash_positions = sorted_row_hashes(class_data)
     else:
-        other_index = NeighbourIndex(other_data, class_index.scale, searched=False)
+        other_tree = single_leaf_tree(other_data, np.arange(other_rows.shape[0]))
         other_lists = np.empty((n_class, 0), dtype=np.int64)
         other_reach = class_reach = np.zeros(n_class)
         hash_keys, hash_positions = sorted_row_hashes(class_data[:0])
@@ -249,7 +249,7 @@ def filter_sides(
         hash_keys,
         hash_positions,
     )
-    other_side = OtherSide(other_index.tree, other_rows, other_lists, other_reach)
+    other_side = OtherSide(other_tree, other_rows, other_lists, other_reach)
     if reliability_filter and not graph and not class_index.use_tree:
         blas_sides = (class_index.blas, other_index.blas)
     else:

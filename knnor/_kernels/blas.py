@@ -48,7 +48,7 @@ def sq_norms(data):
 @njit(cache=True)
 def power_of_two_scale(data):
     """A power of two that brings the largest entry of ``data`` into [0.5, 1)."""
-    largest = np.abs(data).max() if data.size else 0.0
+    largest = max(data.max(), -data.min()) if data.size else 0.0  # no |data| copy
     if 0.0 < largest < np.inf:
         return math.ldexp(1.0, -math.frexp(largest)[1])
     return 1.0
