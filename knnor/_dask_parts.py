@@ -9,13 +9,15 @@ dask: these functions run on the workers.
 """
 
 import numpy as np
-from sklearn.neighbors import KDTree
 
-from knnor._engine import nonzero_gap
+from knnor._engine import nonzero_gap, power_of_two_scale
+from knnor._neighbourhood import NeighbourIndex
 
-#: Relative slack on radii measured here: sklearn's distances and the
+#: Relative slack on radii measured here: numpy's distances and the
 #: engine's round differently, far below this.
 RADIUS_MARGIN = 1e-9
+#: Rows asked per query at first; a query whose every slot fills asks 4x more.
+FIRST_COUNT = 16
 
 
 def as_rows(X_part):
@@ -67,63 +69,20 @@ def class_rows(X_part, y_part, offset, classes, gathered_codes):
     return _select(X_part, y_part, offset, classes, gathered_codes, True)
 
 
-def nearest_context(X_part, y_part, offset, classes, gathered, size, gap_codes):
-    """Pass 3, the first guess: for each gathered row its ``size`` nearest rows
-    of the classes not over-sampled in this partition, and each class of
-    ``gap_codes``' smallest non-zero distance to the partition's rows of other
-    classes ("auto" ``max_dist_point``, as the engine measures it).
-    ``gathered`` is :func:`class_rows`' answer for all partitions.
-
-    Returns ``(distances, indices, rows, codes, gaps)``: the first four are
-    per gathered row, padded with inf and -1 to ``size``.
-    """
+def gaps(X_part, y_part, classes, gathered, gap_codes):
+    """Each class of ``gap_codes``' smallest non-zero distance to the
+    partition's rows of other classes ("auto" ``max_dist_point``, measured as
+    the engine measures it: the smallest over partitions is the gap)."""
     _, g_rows, g_codes = gathered
-    gathered_codes = np.unique(g_codes)
-    indices, rows, codes = _select(X_part, y_part, offset, classes, gathered_codes, False)
-    n_found = min(size, indices.shape[0])
-    n_g, n_features = g_rows.shape
-    distances = np.full((n_g, size), np.inf)
-    found = np.full((n_g, size), -1, dtype=np.int64)
-    if n_found and n_g:
-        dist, position = KDTree(rows).query(g_rows, k=n_found)
-        distances[:, :n_found], found[:, :n_found] = dist, indices[position]
-    else:
-        position = np.zeros((n_g, 0), dtype=np.int64)
-    near_rows = np.zeros((n_g, size, n_features))
-    near_rows[:, :n_found] = rows[position]
-    near_codes = np.full((n_g, size), -1, dtype=np.int64)
-    near_codes[:, :n_found] = codes[position]
-    all_rows, all_codes = as_rows(X_part), as_codes(y_part, classes)
-    gaps = {
-        code: nonzero_gap(g_rows[g_codes == code], all_rows[all_codes != code])
-        for code in gap_codes
-    }
-    return distances, found, near_rows, near_codes, gaps
-
-
-def merge_nearest(*answers):
-    """Reduce of :func:`nearest_context`: per gathered row the ``size`` nearest
-    of all answers in (distance, global index) order; the smallest gaps."""
-    size = answers[0][0].shape[1]
-    distances, found, rows, codes = (
-        np.concatenate([answer[field] for answer in answers], axis=1) for field in range(4)
-    )
-    unset = np.where(found < 0, np.iinfo(np.int64).max, found)
-    order = np.lexsort((unset, distances), axis=-1)[:, :size]
-    gaps = {code: min(answer[4][code] for answer in answers) for code in answers[0][4]}
-    return (
-        np.take_along_axis(distances, order, axis=1),
-        np.take_along_axis(found, order, axis=1),
-        np.take_along_axis(rows, order[:, :, None], axis=1),
-        np.take_along_axis(codes, order, axis=1),
-        gaps,
-    )
+    rows, codes = as_rows(X_part), as_codes(y_part, classes)
+    return {code: nonzero_gap(g_rows[g_codes == code], rows[codes != code]) for code in gap_codes}
 
 
 def rows_within(X_part, y_part, offset, classes, gathered_codes, queries, radii, known):
-    """Pass 4, the verification: the partition's rows of the classes not
-    over-sampled within ``radii`` (widened by :data:`RADIUS_MARGIN`) of a
-    query, leaving out the global indices in ``known`` (sorted).
+    """The context and verification passes: the partition's rows of the
+    classes not over-sampled within ``radii`` (widened by
+    :data:`RADIUS_MARGIN`) of a query, leaving out the global indices in
+    ``known`` (sorted).
 
     Returns their (global index, row, class code).
     """
@@ -132,8 +91,19 @@ def rows_within(X_part, y_part, offset, classes, gathered_codes, queries, radii,
     indices, rows, codes = indices[new], rows[new], codes[new]
     if not indices.size or not queries.shape[0]:
         return indices[:0], rows[:0], codes[:0]
-    hits = KDTree(rows).query_radius(queries, r=radii * (1.0 + RADIUS_MARGIN))
-    hit = np.unique(np.concatenate(list(hits))).astype(np.int64)
+    largest = max(np.abs(rows).max(), np.abs(queries).max())
+    index = NeighbourIndex(rows, power_of_two_scale(np.array([largest])))
+    radius_sq = (radii * (1.0 + RADIUS_MARGIN)) ** 2
+    hits, asked, k = [], np.arange(queries.shape[0]), FIRST_COUNT
+    while asked.size:  # the engine's exact search, k rows at a time
+        k = min(k, rows.shape[0])
+        batch = np.ascontiguousarray(queries[asked])
+        _, found = index.knn_within(batch, k, radius_sq[asked], np.argsort(batch[:, 0]))
+        listed = (found >= 0) & (found < rows.shape[0])  # empty slots hold NO_ROW
+        hits.append(found[listed])
+        asked = asked[listed[:, -1]] if k < rows.shape[0] else asked[:0]
+        k *= 4
+    hit = np.unique(np.concatenate(hits))
     return indices[hit], rows[hit], codes[hit]
 
 

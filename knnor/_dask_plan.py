@@ -7,7 +7,6 @@ import numbers
 from collections.abc import Mapping
 
 import numpy as np
-from sklearn.neighbors import KDTree
 
 from knnor._adapter import check_strategy_counts
 from knnor._dask_parts import RADIUS_MARGIN
@@ -101,34 +100,38 @@ def class_rank(stats, filter_rule, filter_neighbors, n_class):
     return quorum or max(1, int(np.sqrt(k0)))
 
 
-def radii(synthetic, groups, gathered, ranks):
-    """Each synthetic row's distance to its ``ranks[group]``-th nearest row of its class."""
-    _, g_rows, g_codes = gathered
-    distance = np.empty(synthetic.shape[0])
+def radii(synthetic, groups, geometries, ranks):
+    """(radius, nearest): each synthetic row's distance to its
+    ``ranks[group]``-th nearest row of its class, and the gathered positions
+    of those nearest class rows (-1 padded), from the engine's own index."""
+    radius = np.empty(synthetic.shape[0])
+    nearest = np.full((synthetic.shape[0], max(ranks.values(), default=1)), -1, dtype=np.int64)
     for code, rank in ranks.items():
-        mine = groups == code
-        if mine.any():
-            tree = KDTree(g_rows[g_codes == code])
-            distance[mine] = tree.query(synthetic[mine], k=rank)[0][:, -1]
-    return distance
+        mine = np.flatnonzero(groups == code)
+        if mine.size:
+            geometry = geometries[code]
+            sq_dist, position = geometry.index.knn(np.ascontiguousarray(synthetic[mine]), rank)
+            radius[mine] = np.sqrt(sq_dist[:, -1])
+            nearest[mine, :rank] = geometry.rows[position]
+    return radius, nearest
 
 
-def certified(synthetic, provenance, radius, gathered, reach):
-    """Which synthetic rows the first guess proves: every row of the other
-    classes within ``radius`` of them is in the context already.
+def certified(synthetic, anchors, radius, g_rows, reach):
+    """Which synthetic rows the context is proven to hold every row of the
+    other classes within ``radius`` of.
 
-    ``reach[i]`` is how far gathered row ``i``'s list of nearest context
-    rows is complete; a row missing from an anchor's list (the seed or a row
-    walked toward) is at least ``reach - |m - anchor|`` from ``m``.
+    ``reach[i]`` is how far around gathered row ``i`` the context holds every
+    such row; a row outside it is at least ``reach - |m - anchor|`` from
+    ``m`` for every anchor (gathered positions, -1 padded: the walk's rows
+    and the nearest class rows serve).
     """
-    g_index, g_rows, _ = gathered
     low, high = 1.0 - RADIUS_MARGIN, 1.0 + RADIUS_MARGIN
     proven = np.empty(synthetic.shape[0], dtype=bool)
     for start in range(0, synthetic.shape[0], CHUNK_ROWS):
         part = slice(start, start + CHUNK_ROWS)
-        anchors = np.searchsorted(g_index, np.maximum(provenance[part], 0))
-        gap = np.linalg.norm(g_rows[anchors] - synthetic[part, None, :], axis=2)
-        bound = np.where(provenance[part] >= 0, reach[anchors] * low - gap * high, -np.inf)
+        rows = np.maximum(anchors[part], 0)
+        gap = np.linalg.norm(g_rows[rows] - synthetic[part, None, :], axis=2)
+        bound = np.where(anchors[part] >= 0, reach[rows] * low - gap * high, -np.inf)
         proven[part] = bound.max(axis=1, initial=-np.inf) > radius[part] * high
     return proven
 
@@ -147,17 +150,18 @@ def grid_slack(dtypes, max_abs):
     return float(np.hypot.reduce(per_column, initial=0.0) + max_abs * 1e-12)
 
 
-def walk_balls(gathered, stats, slack):
+def walk_balls(geometries, n_gathered, slack):
     """Per gathered row, the radius around it that holds every candidate a
-    walk from it can make: its ``k0``-th nearest class row's distance (a
-    walk stays in the hull of the seed and its first ``k0`` neighbours) plus
-    ``slack``, widened by :data:`RADIUS_MARGIN`. A rejected candidate that
-    equals another class's row is a duplicate, not a wrong-neighbours reject;
-    such a row lies within this radius."""
-    _, g_rows, g_codes = gathered
-    ball = np.zeros(g_rows.shape[0])
-    for code, group_stats in stats.items():
-        mine = g_codes == code
-        k = group_stats["n_neighbors"] + 1  # the row itself comes first
-        ball[mine] = KDTree(g_rows[mine]).query(g_rows[mine], k=k)[0][:, -1]
-    return (ball + slack) * (1.0 + RADIUS_MARGIN)
+    walk from it can make: its ``k0``-th nearest class row's distance (a walk
+    stays in the hull of the seed and its first ``k0`` neighbours) plus the
+    output grid's ``slack``, widened by :data:`RADIUS_MARGIN`.
+
+    Fetching every row of the other classes within it makes the run exact
+    twice over: a rejected candidate that equals such a row is a duplicate,
+    not a wrong-neighbours reject; and it lets :func:`certified` prove most
+    accepted candidates without asking the partitions again.
+    """
+    ball = np.zeros(n_gathered)
+    for geometry in geometries.values():
+        ball[geometry.rows] = geometry.k_distances + slack
+    return ball * (1.0 + RADIUS_MARGIN)

@@ -8,7 +8,9 @@ running again until none is found. The result equals :class:`knnor.KNNOR`'s
 on the same data, row for row, whatever the partitioning (``docs/dask.md``).
 """
 
+import contextlib
 import numbers
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -32,7 +34,6 @@ from knnor._adapter import (
     reject_non_numeric_columns,
     substitute_engine_docs,
 )
-from knnor._dask_parts import RADIUS_MARGIN
 from knnor._dask_plan import (
     OWNER,
     certified,
@@ -43,14 +44,15 @@ from knnor._dask_plan import (
     strategy_from_counts,
     walk_balls,
 )
-from knnor._engine import GroupTooSmallError, output_grid, oversample, power_of_two_scale
+from knnor._engine import (
+    GroupGeometry,
+    GroupTooSmallError,
+    output_grid,
+    oversample,
+    power_of_two_scale,
+)
 from knnor.classification import KNNOR
 from knnor.exceptions import KNNORWarning
-
-#: Nearest context rows each gathered row asks the partitions for at first.
-FIRST_GUESS_SIZE = 4
-#: Partial answers merged per task in the first guess's reduction.
-FAN_IN = 8
 
 
 @dataclass
@@ -112,9 +114,9 @@ class DaskKNNOR(KNNOR):
     memory_budget : int, default=2**30
         Bytes the gathered rows of the classes to over-sample may take as
         float64 (rows x features x 8); more raises a ValueError before
-        anything is gathered. The client also holds the context rows (at
-        most four per gathered row after the first pass, a few more after
-        verification) and the synthetic rows.
+        anything is gathered. The client also holds the context (the rows of
+        the other classes within reach of a walk; ``n_context_rows_`` says how
+        many) and the synthetic rows.
 
     Attributes
     ----------
@@ -128,6 +130,12 @@ class DaskKNNOR(KNNOR):
 
     n_context_rows_ : int
         Rows of the classes not over-sampled that the last run saw.
+
+    timings_ : dict
+        Seconds ``fit_resample`` spent per phase: passes over the partitions
+        (``"count"``, ``"gather"``, ``"gaps"`` for "auto" ``max_dist_point``,
+        ``"context"``, ``"verify"``) and work on the client (``"geometry"``:
+        each class's neighbours; ``"engine"``: every run).
 
     n_features_in_, feature_names_in_ : int, ndarray
         As in ``KNNOR``.
@@ -161,8 +169,9 @@ class DaskKNNOR(KNNOR):
         "filter_search": [StrOptions({"exact"})],
         "memory_budget": [Interval(numbers.Integral, 1, None, closed="left")],
     }
-    #: Context rows per gathered row in the first guess (tests lower it).
-    _first_guess_size = FIRST_GUESS_SIZE
+    #: Scale of the context pass's radii; below 1 (tests only) the context
+    #: misses rows and the verification must find them.
+    _context_scale = 1.0
 
     def __init__(self, *, memory_budget: int = 2**30, **knnor_params: object) -> None:
         super().__init__(**knnor_params)
@@ -200,7 +209,9 @@ class DaskKNNOR(KNNOR):
             DataFrame's index.
         """
         self._validate_params()
-        data = self._first_pass(X, y)
+        self.timings_ = {}
+        with self._phase("count"):
+            data = self._first_pass(X, y)
         labels = data.classes.tolist()
         n_wanted = {labels.index(c): n for c, n in self.sampling_strategy_.items() if n > 0}
         n_features = self.n_features_in_
@@ -209,11 +220,10 @@ class DaskKNNOR(KNNOR):
         check_budget(
             {labels[c]: int(data.counts[c]) for c in codes}, n_features, self.memory_budget
         )
-        gathered = parts.concatenate(
-            *dask.compute(
-                *_map(parts.class_rows, data, data.classes, codes),
+        with self._phase("gather"):
+            gathered = parts.concatenate(
+                *dask.compute(*_map(parts.class_rows, data, data.classes, codes))
             )
-        )
         synthesis, provenance = self._verified_run(data, gathered, n_wanted)
         self.class_stats_ = {labels[c]: stats for c, stats in synthesis.stats.items()}
         self.provenance_ = provenance
@@ -255,78 +265,96 @@ class DaskKNNOR(KNNOR):
         return _Input(X, y, x_parts, y_parts, offsets, classes, counts, max_abs)
 
     def _verified_run(self, data, gathered, n_wanted):
-        """Run the engine on the gathered rows and the context until a pass
-        over the partitions finds no row that could change a verdict."""
-        context, reach, gaps = self._first_guess(data, gathered, n_wanted)
+        """Run the engine on the gathered rows and the context, fetching rows
+        of the other classes until none could change a verdict."""
+        scale = power_of_two_scale(np.array([data.max_abs]))
+        with self._phase("gaps"):
+            gaps = self._gaps(data, gathered, n_wanted)
+        with self._phase("geometry"):
+            geometries = self._geometries(data, gathered, n_wanted, scale)
+        context = tuple(field[:0] for field in gathered)
+        reach = walk_balls(geometries, gathered[0].shape[0], self._grid_slack(data))
+        reach *= self._context_scale
+        wanted = (gathered[1], reach) if self.reliability_filter else (gathered[1][:0], reach[:0])
         random_state = check_random_state(self.random_state)
         initial_state = random_state.get_state()  # every run draws as KNNOR's single run
-        verified = set()
-        self.n_rounds_ = 0
+        verified, synthesis, provenance, self.n_rounds_ = set(), None, None, 0
         while True:
+            if wanted[1].size:
+                with self._phase("context" if synthesis is None else "verify"):
+                    new = self._rows_within(data, gathered, context, *wanted)
+                if synthesis is not None and not new[0].size:
+                    return synthesis, provenance
+                context = parts.concatenate(context, new)
+            elif synthesis is not None:
+                return synthesis, provenance
             random_state.set_state(initial_state)
-            synthesis, provenance = self._run(
-                data, gathered, context, n_wanted, gaps, random_state
-            )
+            with self._phase("engine"):
+                synthesis, provenance = self._run(
+                    data, gathered, context, n_wanted, gaps, scale, random_state
+                )
             self.n_rounds_ += 1
             self.n_context_rows_ = context[0].shape[0]
             if not self.reliability_filter:
                 return synthesis, provenance
-            queries, query_radii = self._unproven(
-                data, gathered, reach, synthesis, provenance, verified
+            wanted = self._unproven(
+                data, gathered, geometries, reach, synthesis, provenance, verified
             )
-            if self.n_rounds_ == 1:
-                # Rows a rejected candidate could equal (a duplicate, not a wrong
-                # neighbour): around each walk, once; the run does not move them.
-                walks = walk_balls(gathered, synthesis.stats, self._grid_slack(data))
-                uncovered = walks > reach * (1.0 - RADIUS_MARGIN)
-                queries = np.concatenate([queries, gathered[1][uncovered]])
-                query_radii = np.concatenate([query_radii, walks[uncovered]])
-            if not query_radii.size:
-                return synthesis, provenance
-            answers = _map(
-                parts.rows_within,
-                data,
-                data.classes,
-                np.unique(gathered[2]),
-                _share(queries),
-                _share(query_radii),
-                _share(np.sort(context[0])),
-            )
-            new = parts.concatenate(*dask.compute(*answers))
-            if not new[0].size:
-                return synthesis, provenance
-            context = parts.concatenate(context, new)
 
-    def _first_guess(self, data, gathered, n_wanted):
-        """(context, reach, gaps): each gathered row's nearest rows of the
-        classes not over-sampled, how far each row's list is complete, and
-        the "auto" ``max_dist_point`` gaps, in one pass."""
-        context = tuple(field[:0] for field in gathered)
-        reach, gaps = np.full(gathered[0].shape[0], np.inf), {}
-        gap_codes = list(n_wanted) if self.max_dist_point == "auto" else []
-        size = self._first_guess_size if self.reliability_filter else 0
-        if not (size or gap_codes):
-            return context, reach, gaps
-        tasks = _map(parts.nearest_context, data, data.classes, _share(gathered), size, gap_codes)
-        distances, found, rows, codes, gaps = dask.compute(_tree_reduce(tasks))[0]
-        if size:
-            reach = distances[:, -1]
-            listed = found.ravel() >= 0
-            unique, first = np.unique(found.ravel()[listed], return_index=True)
-            flat_rows = rows.reshape(-1, rows.shape[2])[listed]
-            context = (unique, flat_rows[first], codes.ravel()[listed][first])
-        return context, reach, gaps
+    def _gaps(self, data, gathered, n_wanted):
+        """Each group's smallest non-zero distance to the other classes, for
+        "auto" ``max_dist_point`` (one pass, every gathered row against every row)."""
+        if self.max_dist_point != "auto":
+            return {}
+        shared, gap = _share(gathered), dask.delayed(parts.gaps, pure=True)
+        answers = dask.compute(
+            *[
+                gap(xp, yp, data.classes, shared, list(n_wanted))
+                for xp, yp in zip(data.x_parts, data.y_parts, strict=True)
+            ]
+        )
+        return {code: min(answer[code] for answer in answers) for code in n_wanted}
 
-    def _unproven(self, data, gathered, reach, synthesis, provenance, verified):
+    def _geometries(self, data, gathered, n_wanted, scale):
+        """The engine's :class:`GroupGeometry` of each group, on the gathered rows."""
+        try:
+            return {
+                code: GroupGeometry.of(gathered[1], gathered[2], code, self.n_neighbors, scale)
+                for code in n_wanted
+            }
+        except GroupTooSmallError as error:
+            raise ValueError(
+                f"Class {data.classes[error.group]!r} has {error.n_rows} samples, fewer than "
+                f"n_neighbors + 1 = {error.n_needed}; lower n_neighbors or leave this "
+                "class out of sampling_strategy."
+            ) from None
+
+    def _rows_within(self, data, gathered, context, queries, query_radii):
+        """The rows of the classes not over-sampled within ``query_radii`` of
+        ``queries`` and not in ``context``: one pass over the partitions."""
+        answers = _map(
+            parts.rows_within,
+            data,
+            data.classes,
+            np.unique(gathered[2]),
+            _share(queries),
+            _share(query_radii),
+            _share(np.sort(context[0])),
+        )
+        return parts.concatenate(*dask.compute(*answers))
+
+    def _unproven(self, data, gathered, geometries, reach, synthesis, provenance, verified):
         """(rows, radii) of the accepted synthetic rows whose verdict neither
-        the first guess proves nor an earlier pass (``verified``) checked: the
-        rows of other classes within the radius must be fetched."""
+        the context's reach proves nor an earlier pass (``verified``) checked:
+        the rows of other classes within the radius must be fetched."""
         ranks = {
             code: class_rank(stats, self.filter_rule, self.filter_neighbors, data.counts[code])
             for code, stats in synthesis.stats.items()
         }
-        radius = radii(synthesis.rows, synthesis.groups, gathered, ranks)
-        ask = ~certified(synthesis.rows, provenance, radius, gathered, reach)
+        radius, nearest = radii(synthesis.rows, synthesis.groups, geometries, ranks)
+        walked = np.where(provenance >= 0, np.searchsorted(gathered[0], provenance), -1)
+        anchors = np.hstack([walked, nearest])
+        ask = ~certified(synthesis.rows, anchors, radius, gathered[1], reach)
         for i in np.flatnonzero(ask):
             key = (synthesis.groups[i], synthesis.rows[i].tobytes())
             ask[i] = key not in verified
@@ -335,39 +363,36 @@ class DaskKNNOR(KNNOR):
 
     def _grid_slack(self, data):
         """How far rounding to the output's dtypes can move a synthetic row."""
-        X = data.X
-        dtypes = list(X.dtypes) if hasattr(X, "columns") else [_array_dtype(X)] * X.shape[1]
-        return grid_slack(dtypes, data.max_abs)
+        return grid_slack(_output_dtypes(data.X), data.max_abs)
 
-    def _run(self, data, gathered, context, n_wanted, gaps, random_state):
+    def _run(self, data, gathered, context, n_wanted, gaps, scale, random_state):
         """The engine on the gathered and context rows in global row order
         (so that its tie-breaks are the full data's); provenance in global rows."""
         index, rows, codes = parts.concatenate(gathered, context)
         order = np.argsort(index, kind="stable")
-        X = data.X
-        grid = output_grid(
-            list(X.dtypes) if hasattr(X, "columns") else [_array_dtype(X)] * X.shape[1]
+        synthesis = oversample(
+            np.ascontiguousarray(rows[order]),
+            codes[order],
+            n_wanted,
+            **engine_arguments(self),
+            grid=output_grid(_output_dtypes(data.X)),
+            random_state=random_state,
+            scale=scale,
+            gaps=gaps,
         )
-        try:
-            synthesis = oversample(
-                np.ascontiguousarray(rows[order]),
-                codes[order],
-                n_wanted,
-                **engine_arguments(self),
-                grid=grid,
-                random_state=random_state,
-                scale=power_of_two_scale(np.array([data.max_abs])),
-                gaps=gaps,
-            )
-        except GroupTooSmallError as error:
-            raise ValueError(
-                f"Class {data.classes[error.group]!r} has {error.n_rows} samples, fewer than "
-                f"n_neighbors + 1 = {error.n_needed}; lower n_neighbors or leave this "
-                "class out of sampling_strategy."
-            ) from None
         global_rows = index[order]
         provenance = np.where(synthesis.provenance >= 0, global_rows[synthesis.provenance], -1)
         return synthesis, provenance
+
+    @contextlib.contextmanager
+    def _phase(self, name):
+        """Add the seconds the block takes to ``timings_[name]``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            self.timings_[name] = self.timings_.get(name, 0.0) + elapsed
 
     @staticmethod
     def _warn_short(class_stats):
@@ -380,6 +405,11 @@ class DaskKNNOR(KNNOR):
                     KNNORWarning,
                     stacklevel=3,
                 )
+
+
+def _output_dtypes(X):
+    """The dtype of each output column: a DataFrame's own, else the array's as ``KNNOR``'s."""
+    return list(X.dtypes) if hasattr(X, "columns") else [_array_dtype(X)] * X.shape[1]
 
 
 def _array_dtype(X):
@@ -456,14 +486,6 @@ def _map(function, data, *shared):
         call(xp, yp, int(offset), *shared)
         for xp, yp, offset in zip(data.x_parts, data.y_parts, data.offsets, strict=False)
     ]
-
-
-def _tree_reduce(tasks):
-    """One task merging ``tasks`` by :func:`parts.merge_nearest`, ``FAN_IN`` at a time."""
-    merge = dask.delayed(parts.merge_nearest, pure=True)
-    while len(tasks) > 1:
-        tasks = [merge(*tasks[i : i + FAN_IN]) for i in range(0, len(tasks), FAN_IN)]
-    return tasks[0]
 
 
 def _blocks(values, n_rows, build):

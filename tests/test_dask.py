@@ -5,9 +5,11 @@ same rows in the same order, same labels, provenance, walk weights and stats,
 whatever the partitioning, the path through the filter or a worker's death.
 """
 
+import importlib.util
 import os
 import signal
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -63,13 +65,13 @@ def as_dask_arrays(X, y, n_parts):
     return da.from_array(X, chunks=(rows, X.shape[1])), da.from_array(y, chunks=rows)
 
 
-def resample_both(params, X, y, dask_X, dask_y, first_guess_size=None):
+def resample_both(params, X, y, dask_X, dask_y, context_scale=None):
     """(in-memory sampler, its output, dask sampler, its computed output)."""
     reference = KNNOR(**params)
     expected = reference.fit_resample(X, y)
     sampler = DaskKNNOR(**params)
-    if first_guess_size is not None:
-        sampler._first_guess_size = first_guess_size
+    if context_scale is not None:
+        sampler._context_scale = context_scale
     X_res, y_res = sampler.fit_resample(dask_X, dask_y)
     return reference, expected, sampler, dask.compute(X_res, y_res)
 
@@ -102,12 +104,12 @@ def test_equals_in_memory_knnor_whatever_the_partitioning(client, n_parts):
     assert got[0].shape[0] > X.shape[0]
 
 
-def test_rows_the_first_guess_missed_are_found_and_the_run_repeated(client):
-    # One context row per gathered row certifies little: the verification pass
-    # must find the rows that change verdicts, and the run must be repeated.
+def test_rows_the_context_missed_are_found_and_the_run_repeated(client):
+    # A context fetched within a fifth of each walk's reach proves little: the
+    # verification must find the rows that change verdicts and run again.
     X, y = overlapping_data(seed=1)
     reference, expected, sampler, got = resample_both(
-        {"random_state": 1}, X, y, *as_dask_arrays(X, y, 3), first_guess_size=1
+        {"random_state": 1}, X, y, *as_dask_arrays(X, y, 3), context_scale=0.2
     )
     assert_same(reference, expected, sampler, got)
     assert sampler.n_rounds_ >= 2  # a run is repeated only when rows were added
@@ -174,7 +176,7 @@ def test_candidates_equal_to_rows_of_other_classes_count_as_duplicates(client):
     labels = pd.Series(y, name="y")
     dask_X, dask_y = dd.from_pandas(frame, npartitions=4), dd.from_pandas(labels, npartitions=4)
     reference, expected, sampler, got = resample_both(
-        {"random_state": 1}, frame, labels, dask_X, dask_y, first_guess_size=1
+        {"random_state": 1}, frame, labels, dask_X, dask_y
     )
     assert_same(reference, expected, sampler, got)
     assert reference.class_stats_[1]["n_rejected_duplicate"] > 1000
@@ -294,3 +296,18 @@ def test_parameters_are_knnors_and_memory_budget():
     params = clone(sampler).get_params()
     assert set(params) == set(KNNOR().get_params()) | {"memory_budget"}
     assert params["filter_rule"] == "majority" and params["memory_budget"] == 10
+
+
+def test_benchmark_runs_on_a_tiny_table():
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_dask.py"
+    sys.path.insert(0, str(script.parent))  # the script imports its sibling _bench_machine
+    try:
+        spec = importlib.util.spec_from_file_location("bench_dask", script)
+        bench = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bench)
+        figures = bench.main(["--rows", "20000", "--partition-rows", "5000", "--workers", "1"])
+    finally:
+        sys.path.remove(str(script.parent))
+    assert figures["partitions"] == 4 and figures["synthetic_rows"] > 0
+    assert set(figures["seconds"]) >= {"count", "gather", "context", "engine"}
+    assert len(figures["peak_rss_mib_per_worker"]) == 1
