@@ -65,7 +65,7 @@ def run_child(args):
     X, y = make_data(args.rows, args.features, args.classes)
     params = getattr(args, "child_params", None)
     make = {
-        "knnor": lambda: new_knnor(params, args.n_jobs),
+        "knnor": lambda: new_knnor(params, args.n_jobs, args.filter_search),
         "smote": new_smote,
     }.get(args.child)
     if make is not None and not args.memory_no_warmup:
@@ -109,6 +109,7 @@ def child_command(method, rows, features, args, params=None):
     ]
     if args.n_jobs is not None:
         cmd += ["--n-jobs", str(args.n_jobs)]
+    cmd += ["--filter-search", args.filter_search]
     if args.memory_no_warmup:
         cmd.append("--memory-no-warmup")
     if params is not None:

@@ -19,9 +19,10 @@ CHILD_METHODS = ("baseline", "smote", "knnor")
 LABEL_PATTERN = re.compile(r"[A-Za-z0-9_.+-]+")
 
 
-def new_knnor(params=None, n_jobs=None):
-    """``KNNOR(random_state=0, n_jobs=n_jobs, **params)``."""
-    return KNNOR(**{"random_state": 0, "n_jobs": n_jobs, **(params or {})})
+def new_knnor(params=None, n_jobs=None, filter_search="exact"):
+    """``KNNOR(random_state=0, n_jobs=n_jobs, filter_search=filter_search, **params)``."""
+    defaults = {"random_state": 0, "n_jobs": n_jobs, "filter_search": filter_search}
+    return KNNOR(**{**defaults, **(params or {})})
 
 
 def new_smote():

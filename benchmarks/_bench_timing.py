@@ -70,9 +70,9 @@ def run_size(rows, features, args):
     makers = {SMOTE: new_smote}
     if args.smote_n_jobs is not None:
         makers[SMOTE_JOBS] = partial(new_smote_jobs, args.smote_n_jobs)
-    makers[KNNOR] = partial(new_knnor, None, args.n_jobs)
+    makers[KNNOR] = partial(new_knnor, None, args.n_jobs, args.filter_search)
     for label, params in configs:
-        makers[config_name(label)] = partial(new_knnor, params, args.n_jobs)
+        makers[config_name(label)] = partial(new_knnor, params, args.n_jobs, args.filter_search)
 
     # Warm-up on a tiny set with the same number of features: the kd-tree and
     # brute-force paths are separate kernels, so each width needs its own.

@@ -15,6 +15,7 @@ Run from the repository root::
     python benchmarks/bench_vs_smote.py --sizes 100000x10,1000000x10 --memory --scaling
     python benchmarks/bench_vs_smote.py --classes 5 --sizes 100000x10
     python benchmarks/bench_vs_smote.py --paper --knnor 'k3={"n_neighbors": 3}'
+    python benchmarks/bench_vs_smote.py --sizes 1000000x50 --filter-search graph
 
 Before any timing, KNNOR is called once on a tiny dataset with the same number
 of features, so numba's compilation (or the load of its on-disk cache) is left
@@ -147,6 +148,12 @@ def build_parser():
     parser.add_argument("--repeats", type=int, default=3, help="timed runs each (default 3)")
     parser.add_argument(
         "--n-jobs", type=int, default=None, help="n_jobs passed to KNNOR (default None: 1)"
+    )
+    parser.add_argument(
+        "--filter-search",
+        choices=["exact", "graph"],
+        default="exact",
+        help="filter_search of every KNNOR timed, unless its --knnor JSON sets it (default exact)",
     )
     parser.add_argument(
         "--smote-n-jobs",

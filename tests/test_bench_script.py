@@ -47,7 +47,9 @@ def test_small_run_prints_tables(bench, capsys):
 
 
 def test_child_reports_its_peak(bench, tmp_path):
-    options = argparse.Namespace(classes=2, n_jobs=None, memory_no_warmup=False)
+    options = argparse.Namespace(
+        classes=2, n_jobs=None, memory_no_warmup=False, filter_search="exact"
+    )
     cmd = bench.child_command("knnor", 300, 4, options)
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=tmp_path)
     record = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -105,7 +107,9 @@ def test_a_label_given_twice_is_a_usage_error(bench, capsys):
 
 
 def test_child_command_carries_a_configs_params(bench):
-    options = argparse.Namespace(classes=2, n_jobs=None, memory_no_warmup=False)
+    options = argparse.Namespace(
+        classes=2, n_jobs=None, memory_no_warmup=False, filter_search="exact"
+    )
     cmd = bench.child_command("knnor", 300, 4, options, {"n_neighbors": 3})
     assert cmd[cmd.index("--child-params") + 1] == '{"n_neighbors": 3}'
     assert "--child-params" not in bench.child_command("knnor", 300, 4, options)
@@ -142,3 +146,30 @@ def test_filter_agreement_script_prints_counts_that_add_up():
     assert int(rows[0]["n_candidates"]) == 3000 and int(rows[0]["both_reject"]) > 0
     for part in ["n_candidates", *parts]:
         assert int(rows[-1][part]) == sum(int(row[part]) for row in rows[:-1])
+
+
+def test_filter_search_reaches_every_knnor_timed(bench, capsys):
+    bench.main(
+        [
+            "--sizes",
+            "400x20",
+            "--repeats",
+            "1",
+            "--filter-search",
+            "graph",
+            "--knnor",
+            'exact={"filter_search": "exact"}',
+            "--memory",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "knnor[exact]" in out
+    options = argparse.Namespace(
+        classes=2, n_jobs=None, memory_no_warmup=False, filter_search="graph"
+    )
+    cmd = bench.child_command("knnor", 300, 4, options)
+    assert cmd[cmd.index("--filter-search") + 1] == "graph"
+    from _bench_methods import new_knnor
+
+    assert new_knnor(None, None, "graph").filter_search == "graph"
+    assert new_knnor({"filter_search": "exact"}, None, "graph").filter_search == "exact"
