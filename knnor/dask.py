@@ -15,23 +15,21 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 try:
     import dask
-    import dask.array as da
-    import dask.dataframe as dd
+    import dask.dataframe  # noqa: F401 (the collections' module; missing without the extra)
 except ImportError as error:  # pragma: no cover - the extra is not installed
     raise ImportError("knnor.dask needs dask: pip install 'knnor[dask]'") from error
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from knnor import _dask_collections as collections
 from knnor import _dask_parts as parts
 from knnor._adapter import (
     check_label_types,
     check_request_size,
     engine_arguments,
-    reject_non_numeric_columns,
     substitute_engine_docs,
 )
 from knnor._dask_plan import (
@@ -222,18 +220,20 @@ class DaskKNNOR(KNNOR):
         )
         with self._phase("gather"):
             gathered = parts.concatenate(
-                *dask.compute(*_map(parts.class_rows, data, data.classes, codes))
+                *dask.compute(
+                    *collections.map_partitions(parts.class_rows, data, data.classes, codes)
+                )
             )
         synthesis, provenance = self._verified_run(data, gathered, n_wanted)
         self.class_stats_ = {labels[c]: stats for c, stats in synthesis.stats.items()}
         self.provenance_ = provenance
         self.walk_weights_ = synthesis.weights
         self._warn_short(self.class_stats_)
-        return _with_rows(data, synthesis.rows, data.classes[synthesis.groups])
+        return collections.with_rows(data, synthesis.rows, data.classes[synthesis.groups])
 
     def _first_pass(self, X, y):
         """Check the collections, count the classes, resolve the strategy."""
-        X, y, x_parts, y_parts = _partitions(X, y)
+        X, y, x_parts, y_parts = collections.partitions(X, y)
         answers = dask.compute(
             *[
                 dask.delayed(parts.summary)(xp, yp, i)
@@ -306,7 +306,7 @@ class DaskKNNOR(KNNOR):
         "auto" ``max_dist_point`` (one pass, every gathered row against every row)."""
         if self.max_dist_point != "auto":
             return {}
-        shared, gap = _share(gathered), dask.delayed(parts.gaps, pure=True)
+        shared, gap = collections.share(gathered), dask.delayed(parts.gaps, pure=True)
         answers = dask.compute(
             *[
                 gap(xp, yp, data.classes, shared, list(n_wanted))
@@ -332,14 +332,14 @@ class DaskKNNOR(KNNOR):
     def _rows_within(self, data, gathered, context, queries, query_radii):
         """The rows of the classes not over-sampled within ``query_radii`` of
         ``queries`` and not in ``context``: one pass over the partitions."""
-        answers = _map(
+        answers = collections.map_partitions(
             parts.rows_within,
             data,
             data.classes,
             np.unique(gathered[2]),
-            _share(queries),
-            _share(query_radii),
-            _share(np.sort(context[0])),
+            collections.share(queries),
+            collections.share(query_radii),
+            collections.share(np.sort(context[0])),
         )
         return parts.concatenate(*dask.compute(*answers))
 
@@ -363,7 +363,7 @@ class DaskKNNOR(KNNOR):
 
     def _grid_slack(self, data):
         """How far rounding to the output's dtypes can move a synthetic row."""
-        return grid_slack(_output_dtypes(data.X), data.max_abs)
+        return grid_slack(collections.output_dtypes(data.X), data.max_abs)
 
     def _run(self, data, gathered, context, n_wanted, gaps, scale, random_state):
         """The engine on the gathered and context rows in global row order
@@ -375,7 +375,7 @@ class DaskKNNOR(KNNOR):
             codes[order],
             n_wanted,
             **engine_arguments(self),
-            grid=output_grid(_output_dtypes(data.X)),
+            grid=output_grid(collections.output_dtypes(data.X)),
             random_state=random_state,
             scale=scale,
             gaps=gaps,
@@ -405,125 +405,3 @@ class DaskKNNOR(KNNOR):
                     KNNORWarning,
                     stacklevel=3,
                 )
-
-
-def _output_dtypes(X):
-    """The dtype of each output column: a DataFrame's own, else the array's as ``KNNOR``'s."""
-    return list(X.dtypes) if hasattr(X, "columns") else [_array_dtype(X)] * X.shape[1]
-
-
-def _array_dtype(X):
-    """The dtype ``KNNOR`` gives an array's output: float32 stays, the rest is float64."""
-    return np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
-
-
-def _partitions(X, y):
-    """(X, y, X's partitions, y's partitions) as delayed objects, one pair per
-    partition, after checking kinds, shapes and chunks."""
-    for name, value in (("X", X), ("y", y)):
-        if not isinstance(value, da.Array | dd.DataFrame | dd.Series):
-            raise TypeError(
-                f"{OWNER}.fit_resample takes dask collections; {name} is a "
-                f"{type(value).__module__}.{type(value).__name__}. Wrap it "
-                "(dask.array.from_array, dask.dataframe.from_pandas) or use knnor.KNNOR."
-            )
-    if isinstance(X, dd.Series) or (isinstance(X, da.Array) and X.ndim != 2):
-        raise ValueError(f"{OWNER}: X must be 2-D (rows x features); got {type(X).__name__}.")
-    if isinstance(y, dd.DataFrame) or (isinstance(y, da.Array) and y.ndim != 1):
-        raise ValueError(f"{OWNER}: y must be 1-D: a dask array or Series of labels.")
-    for name, value in (("X", X), ("y", y)):
-        if isinstance(value, da.Array) and np.isnan(value.shape[0]):
-            raise ValueError(
-                f"{OWNER}: {name} has unknown chunk sizes; "
-                f"call {name}.compute_chunk_sizes() first."
-            )
-    if isinstance(X, da.Array):
-        if X.dtype.kind not in "biuf":
-            raise TypeError(f"{OWNER} interpolates numbers; X has dtype {X.dtype}.")
-        X = X.rechunk({1: -1})
-        if isinstance(y, da.Array) and y.chunks[0] != X.chunks[0]:
-            if y.shape[0] != X.shape[0]:
-                raise ValueError(f"{OWNER}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
-            y = y.rechunk((X.chunks[0],))
-        x_parts = list(X.to_delayed()[:, 0])
-    else:
-        reject_non_numeric_columns(X._meta, OWNER)
-        x_parts = list(X.to_delayed())
-    y_parts = list(y.to_delayed())
-    if len(x_parts) != len(y_parts):
-        raise ValueError(
-            f"{OWNER}: X has {len(x_parts)} partitions but y has {len(y_parts)}; "
-            "partition them alike (e.g. take y from the same DataFrame as X)."
-        )
-    return X, y, x_parts, y_parts
-
-
-def _client():
-    """The current ``distributed`` client, or None."""
-    try:
-        from distributed import default_client
-    except ImportError:  # pragma: no cover - dask without distributed
-        return None
-    try:
-        return default_client()
-    except ValueError:
-        return None
-
-
-def _share(value):
-    """``value`` once for every task: scattered to every worker of the current
-    client (a lost worker's copy is not the last), else put in the graph."""
-    client = _client()
-    if client is None:
-        return dask.delayed(value)
-    return client.scatter([value], broadcast=True, hash=False)[0]
-
-
-def _map(function, data, *shared):
-    """``function(X part, y part, offset, *shared)`` for every partition, as delayed tasks."""
-    call = dask.delayed(function, pure=True)
-    return [
-        call(xp, yp, int(offset), *shared)
-        for xp, yp, offset in zip(data.x_parts, data.y_parts, data.offsets, strict=False)
-    ]
-
-
-def _blocks(values, n_rows, build):
-    """``values`` cut into pieces of at most ``n_rows`` rows, each made a
-    partition by ``build`` (scattered first when there is a client)."""
-    pieces = [values[i : i + n_rows] for i in range(0, len(values), n_rows)] or [values]
-    client = _client()
-    if client is not None:
-        return [
-            build(piece, future)
-            for piece, future in zip(pieces, client.scatter(pieces), strict=True)
-        ]
-    return [build(piece, dask.delayed(piece)) for piece in pieces]
-
-
-def _with_rows(data, synthetic, labels):
-    """The input collections followed by partitions of the synthetic rows."""
-    X, y = data.X, data.y
-    n, n_rows = int(data.offsets[-1]), int(max(np.diff(data.offsets), default=1) or 1)
-    index = pd.RangeIndex(n, n + synthetic.shape[0])
-    if isinstance(X, da.Array):
-        dtype = _array_dtype(X)
-        pieces = _blocks(
-            synthetic.astype(dtype), n_rows, lambda p, v: da.from_delayed(v, p.shape, dtype)
-        )
-        X_out = da.concatenate([X.astype(dtype), *pieces])
-    else:
-        frame = pd.DataFrame(synthetic, columns=X.columns, index=index).astype(X.dtypes.to_dict())
-        X_out = dd.concat(
-            [X, dd.from_delayed(_blocks(frame, n_rows, lambda p, v: v), meta=X._meta)]
-        )
-    if isinstance(y, da.Array):
-        y_new = labels.astype(y.dtype, copy=False)
-        pieces = _blocks(y_new, n_rows, lambda p, v: da.from_delayed(v, p.shape, y.dtype))
-        y_out = da.concatenate([y, *pieces])
-    else:
-        series = pd.Series(labels, index=index, name=y.name, dtype=y.dtype)
-        y_out = dd.concat(
-            [y, dd.from_delayed(_blocks(series, n_rows, lambda p, v: v), meta=y._meta)]
-        )
-    return X_out, y_out

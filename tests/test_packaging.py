@@ -1,6 +1,7 @@
 """What a release ships: a version above the authors' 0.1.4, the license, the
 citation file and the typing marker, declared where the build reads them."""
 
+import importlib.util
 import inspect
 import re
 import tomllib
@@ -44,6 +45,10 @@ def public_callables():
     estimators = [knnor.KNNOR, knnor.KNNORReg, knnor.KNNORImage, data_augment.KNNOR]
     methods = [getattr(cls, name) for cls in estimators for name in ("__init__", "fit_resample")]
     methods += [getattr(knnor.FlattenImages, name) for name in ("fit", "transform")]
+    if importlib.util.find_spec("dask") is not None:
+        from knnor.dask import DaskKNNOR
+
+        methods += [getattr(DaskKNNOR, name) for name in ("__init__", "fit", "fit_resample")]
     functions = [getattr(datasets, name) for name in datasets.__all__ if name.islower()]
     return [*methods, *functions, plotting.plot_real_vs_synthetic]
 
