@@ -116,6 +116,7 @@ NON_DEFAULT_PARAMS = {
     "reliability_filter": False,
     "filter_rule": "majority",
     "filter_neighbors": 4,
+    "filter_search": "graph",
     "random_state": 7,
     "n_jobs": 2,
 }
