@@ -234,7 +234,9 @@ def oversample_one_group(
     if proportion_minority == "auto":
         proportion_minority = auto_proportion(k_distances)
     if max_dist_point == "auto":
-        max_dist_point = auto_max_dist_point(class_data, data[groups != group], gap)
+        if gap is None:
+            gap = nonzero_gap(class_data, data[groups != group])
+        max_dist_point = auto_max_dist_point(class_data, gap)
     max_dist_point, proportion_minority = float(max_dist_point), float(proportion_minority)
 
     seed_order = rng.permutation(n_class).astype(np.int64)

@@ -141,19 +141,15 @@ def auto_proportion(k_distances):
     return float(max(AUTO_PROPORTION_FLOOR, (elbow + 1) / n))
 
 
-def auto_max_dist_point(class_data, other_data, gap=None):
-    """Authors' step bound: the ratio of the class diameter and the smallest
-    non-zero distance from the class to another class, smaller over larger.
-
-    ``gap``, when given, is that smallest distance (``other_data`` is then
-    not read): :mod:`knnor.dask` measures it partition by partition.
+def auto_max_dist_point(class_data, gap):
+    """Authors' step bound: the ratio of the class diameter and ``gap``, the
+    smallest non-zero distance from the class to another class
+    (:func:`knnor._engine.nonzero_gap`), smaller over larger.
 
     The result is clipped to [0.01, 1]; 1.0 when either distance is 0 or
     undefined.
     """
     spread = geometry.diameter(class_data)
-    if gap is None:
-        gap = geometry.min_nonzero_distance(class_data, other_data)
     if not (spread > 0 and np.isfinite(gap)):
         return 1.0
     return float(np.clip(min(spread, gap) / max(spread, gap), 0.01, 1.0))

@@ -10,6 +10,7 @@ from _data import assert_resampled_counts, binary_data, hopeless_data, three_cla
 from imblearn.utils import check_sampling_strategy
 
 from knnor import KNNOR
+from knnor._engine import nonzero_gap
 from knnor._neighbourhood import auto_max_dist_point, auto_n_neighbors, auto_proportion
 
 # ---------------------------------------------------------------------------
@@ -187,7 +188,8 @@ def test_auto_proportion_through_sampler():
 def test_auto_max_dist_point_by_hand(minority, majority, expected):
     class_data = np.array(minority, dtype=float).reshape(-1, 1)
     other = np.array(majority, dtype=float).reshape(-1, 1)
-    assert auto_max_dist_point(class_data, other) == pytest.approx(expected)
+    gap = nonzero_gap(class_data, other)
+    assert auto_max_dist_point(class_data, gap) == pytest.approx(expected)
 
 
 def test_auto_max_dist_point_through_sampler():
